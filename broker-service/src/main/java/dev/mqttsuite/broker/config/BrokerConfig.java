@@ -1,0 +1,193 @@
+package dev.mqttsuite.broker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The broker's typed, immutable configuration (prefix {@code broker}). Every key, its default and a one-line
+ * explanation are in {@code src/main/resources/application.properties}; {@link BrokerConfigValidator} refuses unsafe
+ * or inconsistent values at startup, naming the setting.
+ */
+@ConfigMapping(prefix = "broker")
+public interface BrokerConfig {
+
+    Mqtt mqtt();
+
+    Tls tls();
+
+    Limits limits();
+
+    Session session();
+
+    Auth auth();
+
+    Sys sys();
+
+    interface Mqtt {
+        /** Interface of the plain MQTT listener. */
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** Port of the plain MQTT listener; 0 picks a free port and logs it; -1 disables the plain listener. */
+        @WithDefault("1883")
+        int port();
+
+        /** Listener instances (one per event loop); 0 means one per available processor. */
+        @WithDefault("0")
+        int instances();
+
+        /** A connection that sends no CONNECT within this time is closed. */
+        @WithName("connect-timeout")
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** If set, the Server Keep Alive the broker imposes on MQTT 5 clients (seconds, 0 = off). */
+        @WithName("server-keep-alive")
+        Optional<Integer> serverKeepAlive();
+
+        /** Largest keep-alive accepted from a client (seconds); larger values are lowered (MQTT 5 tells the client). */
+        @WithName("max-keep-alive")
+        @WithDefault("65535")
+        int maxKeepAlive();
+    }
+
+    interface Tls {
+        /** Enables the TLS listener. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** Port of the TLS listener; 0 picks a free port. */
+        @WithDefault("8883")
+        int port();
+
+        /** PEM certificate chain (with key-file) ... */
+        @WithName("cert-file")
+        Optional<String> certFile();
+
+        /** ... and its PEM private key. */
+        @WithName("key-file")
+        Optional<String> keyFile();
+
+        /** Or a PKCS#12 key store ... */
+        @WithName("keystore-file")
+        Optional<String> keystoreFile();
+
+        /** ... and its password. */
+        @WithName("keystore-password")
+        Optional<String> keystorePassword();
+
+        /** Client certificates: none, request (optional) or required. */
+        @WithName("client-auth")
+        @WithDefault("none")
+        ClientAuthMode clientAuth();
+
+        /** PEM CA bundle that client certificates must chain to (needed with request/required). */
+        @WithName("trust-file")
+        Optional<String> trustFile();
+
+        enum ClientAuthMode {
+            NONE, REQUEST, REQUIRED
+        }
+    }
+
+    interface Limits {
+        /** Largest packet accepted from clients (bytes, at most 268,435,455); announced in CONNACK. */
+        @WithName("max-packet-size")
+        @WithDefault("1048576")
+        int maxPacketSize();
+
+        /** Receive Maximum announced to MQTT 5 clients: unacknowledged QoS 1/2 PUBLISHes they may send us. */
+        @WithName("receive-maximum")
+        @WithDefault("1024")
+        int receiveMaximum();
+
+        /** Highest QoS the broker grants (0, 1 or 2); higher QoS is downgraded. */
+        @WithName("max-qos")
+        @WithDefault("2")
+        int maxQos();
+
+        /** Whether retained messages are supported. */
+        @WithName("retain-available")
+        @WithDefault("true")
+        boolean retainAvailable();
+
+        /** Topic Alias Maximum announced to MQTT 5 clients (aliases they may use towards us); 0 disables. */
+        @WithName("topic-alias-maximum")
+        @WithDefault("64")
+        int topicAliasMaximum();
+
+        /** Whether the broker uses topic aliases towards clients that allow them. */
+        @WithName("outbound-topic-aliases")
+        @WithDefault("true")
+        boolean outboundTopicAliases();
+
+        /** Deepest topic filter accepted (levels). */
+        @WithName("max-topic-levels")
+        @WithDefault("32")
+        int maxTopicLevels();
+
+        /** Longest client identifier accepted (characters). */
+        @WithName("max-client-id-length")
+        @WithDefault("256")
+        int maxClientIdLength();
+
+        /** Subscriptions one session may hold. */
+        @WithName("max-subscriptions-per-session")
+        @WithDefault("1000")
+        int maxSubscriptionsPerSession();
+    }
+
+    interface Session {
+        /** Upper bound on the session expiry interval a client may ask for (seconds). */
+        @WithName("max-expiry-interval")
+        @WithDefault("604800")
+        long maxExpiryInterval();
+
+        /** Messages queued per session (offline, or online beyond the inflight window) before dropping. */
+        @WithName("max-queued-messages")
+        @WithDefault("10000")
+        int maxQueuedMessages();
+
+        /** Payload bytes queued per session before dropping. */
+        @WithName("max-queued-bytes")
+        @WithDefault("16777216")
+        long maxQueuedBytes();
+
+        /** Whether QoS 0 messages are queued for offline persistent sessions. */
+        @WithName("queue-qos0-offline")
+        @WithDefault("false")
+        boolean queueQos0Offline();
+
+        /** Queued messages of an online subscriber above which its publishers are slowed down (TCP back-pressure). */
+        @WithName("backpressure-high-watermark")
+        @WithDefault("1000")
+        int backpressureHighWatermark();
+
+        /** Queued messages below which back-pressured publishers resume. */
+        @WithName("backpressure-low-watermark")
+        @WithDefault("250")
+        int backpressureLowWatermark();
+    }
+
+    interface Auth {
+        /**
+         * Lets every client connect without credentials and with all permissions. Only for protocol testing: the
+         * broker logs a loud warning. Never the default.
+         */
+        @WithName("allow-anonymous")
+        @WithDefault("false")
+        boolean allowAnonymous();
+    }
+
+    interface Sys {
+        /** Interval of the $SYS/broker/... statistics; 0 disables them. */
+        @WithDefault("10s")
+        Duration interval();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.mqttsuite.broker.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Fails startup on unsafe or inconsistent settings, naming each offending key. */
+public final class BrokerConfigValidator {
+
+    /** The largest packet MQTT can express: a Remaining Length of 268,435,455 plus the fixed header. */
+    public static final int MQTT_MAX_PACKET = 268_435_460;
+
+    private BrokerConfigValidator() {
+    }
+
+    /** @throws IllegalStateException listing every problem found */
+    public static void validate(BrokerConfig config) {
+        List<String> problems = new ArrayList<>();
+        BrokerConfig.Mqtt mqtt = config.mqtt();
+        BrokerConfig.Limits limits = config.limits();
+        BrokerConfig.Session session = config.session();
+        if (mqtt.port() < -1 || mqtt.port() > 65535) {
+            problems.add("broker.mqtt.port=" + mqtt.port() + " must be -1 (off), 0 (any free port) or 1-65535");
+        }
+        if (mqtt.instances() < 0) {
+            problems.add("broker.mqtt.instances=" + mqtt.instances() + " must be >= 0");
+        }
+        if (mqtt.connectTimeout().isNegative() || mqtt.connectTimeout().isZero()) {
+            problems.add("broker.mqtt.connect-timeout must be positive");
+        }
+        mqtt.serverKeepAlive().filter(v -> v < 0 || v > 65535).ifPresent(v ->
+                problems.add("broker.mqtt.server-keep-alive=" + v + " must be 0-65535"));
+        if (mqtt.maxKeepAlive() < 1 || mqtt.maxKeepAlive() > 65535) {
+            problems.add("broker.mqtt.max-keep-alive=" + mqtt.maxKeepAlive() + " must be 1-65535");
+        }
+        if (limits.maxPacketSize() < 64 || limits.maxPacketSize() > MQTT_MAX_PACKET) {
+            problems.add("broker.limits.max-packet-size=" + limits.maxPacketSize() + " must be 64-" + MQTT_MAX_PACKET);
+        }
+        if (limits.receiveMaximum() < 1 || limits.receiveMaximum() > 65535) {
+            problems.add("broker.limits.receive-maximum=" + limits.receiveMaximum() + " must be 1-65535");
+        }
+        if (limits.maxQos() < 0 || limits.maxQos() > 2) {
+            problems.add("broker.limits.max-qos=" + limits.maxQos() + " must be 0, 1 or 2");
+        }
+        if (limits.topicAliasMaximum() < 0 || limits.topicAliasMaximum() > 65535) {
+            problems.add("broker.limits.topic-alias-maximum=" + limits.topicAliasMaximum() + " must be 0-65535");
+        }
+        if (limits.maxTopicLevels() < 1 || limits.maxTopicLevels() > 1024) {
+            problems.add("broker.limits.max-topic-levels=" + limits.maxTopicLevels() + " must be 1-1024");
+        }
+        if (limits.maxClientIdLength() < 23 || limits.maxClientIdLength() > 65535) {
+            problems.add("broker.limits.max-client-id-length=" + limits.maxClientIdLength()
+                    + " must be 23-65535 (MQTT requires 23 to be accepted)");
+        }
+        if (limits.maxSubscriptionsPerSession() < 1) {
+            problems.add("broker.limits.max-subscriptions-per-session must be >= 1");
+        }
+        if (session.maxExpiryInterval() < 0 || session.maxExpiryInterval() > 0xFFFFFFFFL) {
+            problems.add("broker.session.max-expiry-interval=" + session.maxExpiryInterval() + " must be 0-4294967295");
+        }
+        if (session.maxQueuedMessages() < 1) {
+            problems.add("broker.session.max-queued-messages must be >= 1");
+        }
+        if (session.maxQueuedBytes() < 1024) {
+            problems.add("broker.session.max-queued-bytes must be >= 1024");
+        }
+        if (session.backpressureLowWatermark() < 0
+                || session.backpressureLowWatermark() >= session.backpressureHighWatermark()) {
+            problems.add("broker.session.backpressure-low-watermark=" + session.backpressureLowWatermark()
+                    + " must be >= 0 and below broker.session.backpressure-high-watermark="
+                    + session.backpressureHighWatermark());
+        }
+        if (session.backpressureHighWatermark() > session.maxQueuedMessages()) {
+            problems.add("broker.session.backpressure-high-watermark=" + session.backpressureHighWatermark()
+                    + " must not exceed broker.session.max-queued-messages=" + session.maxQueuedMessages());
+        }
+        if (config.sys().interval().isNegative()) {
+            problems.add("broker.sys.interval must be >= 0");
+        }
+        BrokerConfig.Tls tls = config.tls();
+        if (tls.enabled()) {
+            boolean pem = tls.certFile().isPresent() || tls.keyFile().isPresent();
+            boolean p12 = tls.keystoreFile().isPresent();
+            if (pem == p12) {
+                problems.add("broker.tls: set either broker.tls.cert-file + broker.tls.key-file (PEM) or"
+                        + " broker.tls.keystore-file (PKCS#12), not both and not neither");
+            }
+            if (pem && (tls.certFile().isEmpty() || tls.keyFile().isEmpty())) {
+                problems.add("broker.tls.cert-file and broker.tls.key-file must be set together");
+            }
+            if (tls.port() < 0 || tls.port() > 65535) {
+                problems.add("broker.tls.port=" + tls.port() + " must be 0-65535");
+            }
+            if (tls.clientAuth() != BrokerConfig.Tls.ClientAuthMode.NONE && tls.trustFile().isEmpty()) {
+                problems.add("broker.tls.client-auth=" + tls.clientAuth() + " needs broker.tls.trust-file");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Invalid broker configuration:\n - " + String.join("\n - ", problems));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.mqttsuite.broker.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * The broker's Micrometer meters (exported by Prometheus at {@code /q/metrics}) and the totals behind
+ * {@code $SYS/broker/...}. Counters are lock-free (LongAdder inside Micrometer); safe from any event loop.
+ */
+public final class BrokerMetrics {
+
+    /** Why a message was not delivered to a subscriber. */
+    public enum DropReason {
+        QUEUE_FULL, QOS0_OFFLINE, EXPIRED, TOO_LARGE_FOR_CLIENT, NOT_AUTHORIZED, NO_SHARED_MEMBER
+    }
+
+    private final MeterRegistry registry;
+    private final AtomicLong connections = new AtomicLong();
+    private final LongAdder connectionsTotal = new LongAdder();
+    private final LongAdder messagesReceived = new LongAdder();
+    private final LongAdder messagesSent = new LongAdder();
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder droppedTotal = new LongAdder();
+    private final Counter[] receivedByQos = new Counter[3];
+    private final Counter[] sentByQos = new Counter[3];
+    private final Counter bytesIn;
+    private final Counter bytesOut;
+    private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
+    private final Counter backpressurePauses;
+    private final Counter disconnectsByServer;
+
+    public BrokerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("mqtt.connections", connections, AtomicLong::get)
+                .description("Currently connected MQTT clients").register(registry);
+        for (int qos = 0; qos < 3; qos++) {
+            receivedByQos[qos] = Counter.builder("mqtt.messages.received").tag("qos", Integer.toString(qos))
+                    .description("PUBLISH packets received from clients").register(registry);
+            sentByQos[qos] = Counter.builder("mqtt.messages.sent").tag("qos", Integer.toString(qos))
+                    .description("PUBLISH packets sent to clients").register(registry);
+        }
+        bytesIn = Counter.builder("mqtt.bytes.received").baseUnit("bytes").register(registry);
+        bytesOut = Counter.builder("mqtt.bytes.sent").baseUnit("bytes").register(registry);
+        for (DropReason reason : DropReason.values()) {
+            drops.put(reason, Counter.builder("mqtt.messages.dropped").tag("reason", reason.name().toLowerCase())
+                    .description("Messages not delivered to a subscriber, by reason").register(registry));
+        }
+        backpressurePauses = Counter.builder("mqtt.backpressure.pauses")
+                .description("Times a publisher's socket was paused because a subscriber could not keep up")
+                .register(registry);
+        disconnectsByServer = Counter.builder("mqtt.disconnects.server")
+                .description("Connections closed by the broker").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Registers a gauge whose value is read on scrape. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public void connected() {
+        connections.incrementAndGet();
+        connectionsTotal.increment();
+    }
+
+    public void disconnected() {
+        connections.decrementAndGet();
+    }
+
+    public void messageReceived(int qos, int bytes) {
+        receivedByQos[qos].increment();
+        messagesReceived.increment();
+        bytesReceived.add(bytes);
+        bytesIn.increment(bytes);
+    }
+
+    public void messageSent(int qos, int bytes) {
+        sentByQos[qos].increment();
+        messagesSent.increment();
+        bytesSent.add(bytes);
+        bytesOut.increment(bytes);
+    }
+
+    public void dropped(DropReason reason) {
+        drops.get(reason).increment();
+        droppedTotal.increment();
+    }
+
+    public void backpressurePause() {
+        backpressurePauses.increment();
+    }
+
+    public void serverDisconnect() {
+        disconnectsByServer.increment();
+    }
+
+    public long connectionCount() {
+        return connections.get();
+    }
+
+    public long connectionsTotal() {
+        return connectionsTotal.sum();
+    }
+
+    public long messagesReceived() {
+        return messagesReceived.sum();
+    }
+
+    public long messagesSent() {
+        return messagesSent.sum();
+    }
+
+    public long bytesReceived() {
+        return bytesReceived.sum();
+    }
+
+    public long bytesSent() {
+        return bytesSent.sum();
+    }
+
+    public long droppedTotal() {
+        return droppedTotal.sum();
+    }
+
+    public double droppedCount(DropReason reason) {
+        return drops.get(reason).count();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.mqttsuite.broker.routing;
+
+import dev.mqttsuite.broker.auth.Permissions;
+import dev.mqttsuite.broker.message.Message;
+import dev.mqttsuite.broker.metrics.BrokerMetrics;
+import dev.mqttsuite.broker.metrics.BrokerMetrics.DropReason;
+import dev.mqttsuite.broker.session.Delivery;
+import dev.mqttsuite.broker.session.Session;
+import dev.mqttsuite.broker.session.SessionListener;
+import dev.mqttsuite.broker.subscribe.SubscriptionOptions;
+import dev.mqttsuite.topic.index.MatchVisitor;
+import dev.mqttsuite.topic.index.SharedGroup;
+import dev.mqttsuite.topic.index.SubscriptionIndex;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Routes a published message to every matching session: one copy per session even with overlapping subscriptions,
+ * at the highest granted QoS of them, carrying all their subscription identifiers [MQTT-3.3.4-2, MQTT-3.3.4-3,
+ * MQTT-3.3.4-4]; one member per shared group, round-robin among connected members. Runs on the publisher's event loop
+ * and only enqueues: sockets are written by each subscriber's own loop.
+ */
+public final class Router {
+
+    private final SubscriptionIndex<Session, SubscriptionOptions> index;
+    private final BrokerMetrics metrics;
+    private final Function<Session, Permissions> permissionsOf;
+
+    /**
+     * @param permissionsOf the current permissions of a session's connection (receive is checked at delivery so that
+     *     ACL changes apply to existing subscriptions); {@link Permissions#ALL} for offline sessions of superusers
+     */
+    public Router(SubscriptionIndex<Session, SubscriptionOptions> index, BrokerMetrics metrics,
+            Function<Session, Permissions> permissionsOf) {
+        this.index = index;
+        this.metrics = metrics;
+        this.permissionsOf = permissionsOf;
+    }
+
+    public SubscriptionIndex<Session, SubscriptionOptions> index() {
+        return index;
+    }
+
+    /**
+     * Routes {@code message}.
+     *
+     * @param publisher the publishing connection, paused by back-pressure if a subscriber is far behind; null for
+     *     wills and $SYS messages
+     * @return the number of sessions the message was queued for
+     */
+    public int route(Message message, SessionListener publisher) {
+        Collector collector = new Collector(message);
+        index.match(message.topic(), collector);
+        int delivered = 0;
+        if (collector.single != null) {
+            delivered += deliver(message, collector.single, collector.singleQos, collector.singleRetain,
+                    collector.singleIds(), null, publisher);
+        } else if (collector.merged != null) {
+            for (Map.Entry<Session, Merge> e : collector.merged.entrySet()) {
+                Merge m = e.getValue();
+                delivered += deliver(message, e.getKey(), m.qos, m.retain, m.ids(), null, publisher);
+            }
+        }
+        if (collector.groups != null) {
+            for (SharedGroup<Session, SubscriptionOptions> group : collector.groups) {
+                delivered += deliverShared(message, group, publisher, null);
+            }
+        }
+        return delivered;
+    }
+
+    /** Gives a delivery that its shared-group member could not take to another member. */
+    public void redeliver(Delivery orphan, Session exclude) {
+        SharedGroup<Session, SubscriptionOptions> group = orphan.sharedGroup();
+        if (group == null) {
+            return;
+        }
+        if (deliverShared(orphan.message(), group, null, exclude) == 0) {
+            metrics.dropped(DropReason.NO_SHARED_MEMBER);
+        }
+    }
+
+    private int deliverShared(Message message, SharedGroup<Session, SubscriptionOptions> group,
+            SessionListener publisher, Session exclude) {
+        SharedGroup.Member<Session, SubscriptionOptions> member = group.next(m -> m.subscriber() != exclude
+                && m.subscriber().isConnected() && !m.subscriber().isEnded());
+        if (member == null) {
+            member = group.next(m -> m.subscriber() != exclude && !m.subscriber().isEnded());
+        }
+        if (member == null) {
+            return 0;
+        }
+        SubscriptionOptions options = member.options();
+        int qos = Math.min(message.qos(), options.qos());
+        boolean retain = options.retainAsPublished() && message.retain();
+        int[] ids = options.subscriptionId() == 0 ? null : new int[] {options.subscriptionId()};
+        return deliver(message, member.subscriber(), qos, retain, ids, group, publisher);
+    }
+
+    private int deliver(Message message, Session session, int qos, boolean retain, int[] ids,
+            SharedGroup<Session, SubscriptionOptions> group, SessionListener publisher) {
+        if (!permissionsOf.apply(session).mayReceive(message.topic())) {
+            metrics.dropped(DropReason.NOT_AUTHORIZED); // read access is re-checked at delivery
+            return 0;
+        }
+        return session.enqueue(new Delivery(message, qos, retain, ids, group), publisher) ? 1 : 0;
+    }
+
+    /** Per-publish aggregation of matches by session; allocation-light for the common single-match case. */
+    private final class Collector implements MatchVisitor<Session, SubscriptionOptions> {
+        final Message message;
+        Session single;
+        int singleQos;
+        boolean singleRetain;
+        int singleId;
+        Map<Session, Merge> merged;
+        List<SharedGroup<Session, SubscriptionOptions>> groups;
+
+        Collector(Message message) {
+            this.message = message;
+        }
+
+        int[] singleIds() {
+            return singleId == 0 ? null : new int[] {singleId};
+        }
+
+        @Override
+        public void onSubscription(Session session, SubscriptionOptions options) {
+            if (options.noLocal() && session.clientId().equals(message.publisherClientId())) {
+                return; // [MQTT-3.8.3-3]
+            }
+            int qos = Math.min(message.qos(), options.qos());
+            boolean retain = options.retainAsPublished() && message.retain();
+            if (merged == null && single == null) {
+                single = session;
+                singleQos = qos;
+                singleRetain = retain;
+                singleId = options.subscriptionId();
+                return;
+            }
+            if (merged == null) {
+                merged = new HashMap<>();
+                Merge first = new Merge();
+                first.add(singleQos, singleRetain, singleId);
+                merged.put(single, first);
+                single = null;
+            }
+            merged.computeIfAbsent(session, s -> new Merge()).add(qos, retain, options.subscriptionId());
+        }
+
+        @Override
+        public void onSharedGroup(SharedGroup<Session, SubscriptionOptions> group) {
+            if (groups == null) {
+                groups = new ArrayList<>(2);
+            }
+            groups.add(group);
+        }
+    }
+
+    private static final class Merge {
+        int qos;
+        boolean retain;
+        List<Integer> ids;
+
+        void add(int q, boolean r, int id) {
+            qos = Math.max(qos, q);
+            retain |= r;
+            if (id != 0) {
+                if (ids == null) {
+                    ids = new ArrayList<>(2);
+                }
+                ids.add(id);
+            }
+        }
+
+        int[] ids() {
+            return ids == null ? null : ids.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.mqttsuite.broker.server;
+
+import dev.mqttsuite.broker.BrokerCore;
+import dev.mqttsuite.broker.auth.AnonymousAuthenticator;
+import dev.mqttsuite.broker.auth.Authenticator;
+import dev.mqttsuite.broker.config.BrokerConfig;
+import dev.mqttsuite.broker.config.BrokerConfigValidator;
+import dev.mqttsuite.broker.metrics.BrokerMetrics;
+import dev.mqttsuite.broker.retained.InMemoryRetainedStore;
+import dev.mqttsuite.broker.retained.RetainedStore;
+import dev.mqttsuite.broker.sys.SysTopicsPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the broker with the application: validates configuration (failing startup with the offending keys),
+ * picks the authentication and retained-store adapters, and deploys one listener instance per event loop for the
+ * plain and the TLS port.
+ */
+@ApplicationScoped
+public class BrokerService {
+
+    private static final Logger LOG = Logger.getLogger(BrokerService.class);
+
+    @Inject
+    BrokerConfig config;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    Instance<Authenticator> authenticators;
+
+    @Inject
+    Instance<RetainedStore> retainedStores;
+
+    @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
+    String version;
+
+    private volatile BrokerCore core;
+    private volatile int mqttPort = -1;
+    private volatile int tlsPort = -1;
+    private final List<String> deployments = new ArrayList<>();
+    private long sysTimer = -1;
+
+    void onStart(@Observes StartupEvent event) throws Exception {
+        BrokerConfigValidator.validate(config);
+        Authenticator authenticator = selectAuthenticator();
+        RetainedStore retained = retainedStores.isResolvable() ? retainedStores.get() : new InMemoryRetainedStore();
+        core = new BrokerCore(config, new BrokerMetrics(registry), authenticator, retained);
+        int instances = config.mqtt().instances() == 0 ? Runtime.getRuntime().availableProcessors()
+                : config.mqtt().instances();
+        if (config.mqtt().port() >= 0) {
+            NetServerOptions plain = new NetServerOptions().setHost(config.mqtt().host()).setPort(config.mqtt().port())
+                    .setTcpNoDelay(true).setReuseAddress(true).setAcceptBacklog(1024);
+            mqttPort = deploy(plain, instances, false);
+            LOG.infof("MQTT listener on %s:%d (%d event loops, authentication: %s, retained store: %s)",
+                    config.mqtt().host(), mqttPort, instances, authenticator.describe(), retained.describe());
+        }
+        if (config.tls().enabled()) {
+            tlsPort = deploy(tlsOptions(), instances, true);
+            LOG.infof("MQTT over TLS listener on %s:%d (client certificates: %s)", config.tls().host(), tlsPort,
+                    config.tls().clientAuth());
+        }
+        long sysMillis = config.sys().interval().toMillis();
+        if (sysMillis > 0) {
+            SysTopicsPublisher sys = new SysTopicsPublisher(core, version);
+            sysTimer = vertx.setPeriodic(sysMillis, id -> sys.publishNow());
+        }
+    }
+
+    private Authenticator selectAuthenticator() {
+        if (config.auth().allowAnonymous()) {
+            LOG.warn("*** broker.auth.allow-anonymous=true: EVERY client may connect without credentials and may"
+                    + " publish and subscribe to EVERY topic. Use this only for protocol testing. ***");
+            return new AnonymousAuthenticator();
+        }
+        if (authenticators.isResolvable()) {
+            return authenticators.get();
+        }
+        throw new IllegalStateException("No authentication backend is configured: connect the broker to the"
+                + " auth-service, or set broker.auth.allow-anonymous=true (env BROKER_AUTH_ALLOW_ANONYMOUS=true) to"
+                + " let every client in for protocol testing. The broker refuses to start open by default.");
+    }
+
+    /**
+     * Deploys the listener instances, which Vert.x lets share one bound port. Vert.x does not share a port-0 bind
+     * between instances, so port 0 is first resolved to a free port (retried if another process takes it meanwhile).
+     */
+    private int deploy(NetServerOptions options, int instances, boolean tls) throws Exception {
+        int attempts = options.getPort() == 0 ? 5 : 1;
+        for (int attempt = 1; ; attempt++) {
+            int port = options.getPort() == 0 ? freePort(options.getHost()) : options.getPort();
+            NetServerOptions bound = new NetServerOptions(options).setPort(port);
+            try {
+                deployments.add(vertx.deployVerticle(() -> new MqttServerVerticle(core, bound, tls),
+                        new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS));
+                return port;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt >= attempts || !(e.getCause() instanceof java.net.BindException)) {
+                    throw new IllegalStateException("Cannot listen on " + options.getHost() + ":" + port + ": "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+            }
+        }
+    }
+
+    private static int freePort(String host) throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private NetServerOptions tlsOptions() {
+        BrokerConfig.Tls tls = config.tls();
+        NetServerOptions options = new NetServerOptions().setHost(tls.host()).setPort(tls.port()).setSsl(true)
+                .setTcpNoDelay(true).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+        if (tls.keystoreFile().isPresent()) {
+            options.setKeyCertOptions(new PfxOptions().setPath(tls.keystoreFile().get())
+                    .setPassword(tls.keystorePassword().orElse("")));
+        } else {
+            options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().orElseThrow())
+                    .setKeyPath(tls.keyFile().orElseThrow()));
+        }
+        tls.trustFile().ifPresent(trust -> options.setTrustOptions(new PemTrustOptions().addCertPath(trust)));
+        options.setClientAuth(switch (tls.clientAuth()) {
+            case NONE -> ClientAuth.NONE;
+            case REQUEST -> ClientAuth.REQUEST;
+            case REQUIRED -> ClientAuth.REQUIRED;
+        });
+        return options;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (sysTimer >= 0) {
+            vertx.cancelTimer(sysTimer);
+        }
+        for (String id : deployments) {
+            try {
+                vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debugf("undeploy %s: %s", id, e.toString());
+            }
+        }
+    }
+
+    /** The bound plain MQTT port (resolves 0), or -1 when disabled. */
+    public int mqttPort() {
+        return mqttPort;
+    }
+
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    public BrokerCore core() {
+        return core;
+    }
+
+    public boolean isListening() {
+        return core != null && (mqttPort > 0 || tlsPort > 0);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.mqttsuite.broker.server;
+
+import dev.mqttsuite.broker.BrokerCore;
+import dev.mqttsuite.broker.connection.MqttChannelHandler;
+import dev.mqttsuite.broker.connection.MqttConnection;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * One listener instance on one Vert.x event loop. Several instances share the port, so connections are spread over
+ * the event loops (see docs/adr/0003-mqtt-pipeline.md). Each accepted socket gets the MQTT pipeline:
+ * {@code [ssl] -> idle -> mqttDecoder -> mqttEncoder -> mqtt -> vert.x handler}.
+ */
+public final class MqttServerVerticle extends AbstractVerticle {
+
+    /** Per-connection outbound buffer bounds: above high the socket reports unwritable and delivery pauses. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+
+    private final BrokerCore broker;
+    private final NetServerOptions options;
+    private final boolean tls;
+    private NetServer server;
+
+    public MqttServerVerticle(BrokerCore broker, NetServerOptions options, boolean tls) {
+        this.broker = broker;
+        this.options = options;
+        this.tls = tls;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        server = vertx.createNetServer(options);
+        server.connectHandler(this::accept);
+        server.listen().onSuccess(s -> started.complete()).onFailure(started::fail);
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    private void accept(NetSocket socket) {
+        NetSocketInternal internal = (NetSocketInternal) socket;
+        ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
+        pipeline.channel().config().setWriteBufferWaterMark(WATER_MARK);
+        MqttConnection connection = new MqttConnection(broker, socket.remoteAddress().toString(),
+                tls ? certificateIdentities(socket) : List.of());
+        long connectTimeout = broker.config().mqtt().connectTimeout().toMillis();
+        pipeline.addBefore("handler", "idle", new IdleStateHandler(connectTimeout, 0, 0, TimeUnit.MILLISECONDS));
+        pipeline.addBefore("handler", "mqttDecoder", new MqttDecoder(broker.config().limits().maxPacketSize(),
+                broker.config().limits().maxClientIdLength()));
+        pipeline.addBefore("handler", "mqttEncoder", MqttEncoder.INSTANCE);
+        pipeline.addBefore("handler", "mqtt", new MqttChannelHandler(broker, connection));
+    }
+
+    /** Subject and subject alternative names of a verified client certificate, for the authenticator. */
+    private static List<String> certificateIdentities(NetSocket socket) {
+        List<String> identities = new ArrayList<>();
+        try {
+            List<Certificate> chain = socket.peerCertificates();
+            if (chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate cert) {
+                identities.add(cert.getSubjectX500Principal().getName());
+                if (cert.getSubjectAlternativeNames() != null) {
+                    for (List<?> san : cert.getSubjectAlternativeNames()) {
+                        identities.add(String.valueOf(san.get(1)));
+                    }
+                }
+            }
+        } catch (SSLPeerUnverifiedException noCertificate) {
+            return List.of();
+        } catch (java.security.cert.CertificateParsingException e) {
+            return identities;
+        }
+        return identities;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.mqttsuite.broker.session;
+
+import dev.mqttsuite.broker.message.Message;
+import dev.mqttsuite.broker.subscribe.SubscriptionOptions;
+import dev.mqttsuite.topic.index.SharedGroup;
+
+/**
+ * One message on its way to one session: the message, the QoS and RETAIN flag it is delivered with, the subscription
+ * identifiers to attach, and (for QoS 1/2) the packet identifier and acknowledgement state once sent. Mutable state is
+ * guarded by the owning {@link Session}'s lock.
+ */
+public final class Delivery {
+
+    private static final int[] NO_IDS = new int[0];
+
+    final Message message;
+    final int qos;
+    final boolean retain;
+    final int[] subscriptionIds;
+    /** The shared group the message was routed through, for redelivery to another member; null otherwise. */
+    final SharedGroup<Session, SubscriptionOptions> sharedGroup;
+
+    int packetId;
+    /** QoS 2: PUBREC received, PUBREL sent, waiting for PUBCOMP. */
+    boolean released;
+    /** Sent at least once (a resend carries DUP=1 [MQTT-3.3.1-1]). */
+    boolean sent;
+
+    public Delivery(Message message, int qos, boolean retain, int[] subscriptionIds,
+            SharedGroup<Session, SubscriptionOptions> sharedGroup) {
+        this.message = message;
+        this.qos = qos;
+        this.retain = retain;
+        this.subscriptionIds = subscriptionIds == null ? NO_IDS : subscriptionIds;
+        this.sharedGroup = sharedGroup;
+    }
+
+    public Message message() {
+        return message;
+    }
+
+    public int qos() {
+        return qos;
+    }
+
+    public boolean retain() {
+        return retain;
+    }
+
+    public int[] subscriptionIds() {
+        return subscriptionIds;
+    }
+
+    public int packetId() {
+        return packetId;
+    }
+
+    public boolean duplicate() {
+        return sent;
+    }
+
+    /** The shared group the message came through, or null. */
+    public SharedGroup<Session, SubscriptionOptions> sharedGroup() {
+        return sharedGroup;
+    }
+
+    long size() {
+        return message.payload().length + message.topic().value().length() + 16L;
+    }
+}

@@ -1,0 +1,402 @@
+package dev.mqttsuite.broker.session;
+
+import dev.mqttsuite.broker.metrics.BrokerMetrics;
+import dev.mqttsuite.broker.metrics.BrokerMetrics.DropReason;
+import dev.mqttsuite.broker.subscribe.SubscriptionOptions;
+import dev.mqttsuite.topic.SubscriptionTopic;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The server side of an MQTT session (MQTT 5.0 section 4.1): subscriptions, queued and inflight outbound messages,
+ * inbound QoS 2 state, expiry. It outlives connections when the Session Expiry Interval is above zero.
+ *
+ * <p>Concurrency (docs/adr/0004-broker-threading.md): every method that touches state is {@code synchronized} on the
+ * session. The attached connection's event loop does almost all of the work (drain, acknowledgements); publishers on
+ * other loops only enqueue. Writes to the socket happen on the attached connection's loop only.
+ */
+public final class Session {
+
+    private static final Logger LOG = Logger.getLogger(Session.class);
+
+    private final String clientId;
+    private final SessionLimits limits;
+    private final BrokerMetrics metrics;
+
+    // All fields below are guarded by 'this'.
+    private SessionListener connection;
+    private long expiryIntervalSeconds;
+    private final Map<SubscriptionTopic, SubscriptionOptions> subscriptions = new LinkedHashMap<>();
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private final LinkedHashMap<Integer, Delivery> inflight = new LinkedHashMap<>();
+    private final Set<Integer> inboundQos2 = new HashSet<>();
+    private int nextPacketId = 1;
+    private boolean drainScheduled;
+    private boolean dropLogged;
+    private boolean ended;
+    private final Set<SessionListener> pausedPublishers = new HashSet<>();
+    private final List<Runnable> whenQueueLow = new ArrayList<>();
+    /** Permissions that apply while no connection is attached (queued messages for an offline session). */
+    private volatile dev.mqttsuite.broker.auth.Permissions offlinePermissions =
+            dev.mqttsuite.broker.auth.Permissions.ALL;
+    /** Cancels a pending expiry timer when the client comes back. */
+    private Runnable pendingTimerCancel;
+
+    public Session(String clientId, SessionLimits limits, BrokerMetrics metrics) {
+        this.clientId = clientId;
+        this.limits = limits;
+        this.metrics = metrics;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------------------------
+
+    /** Attaches a connection; cancels a pending expiry timer. */
+    public synchronized void attach(SessionListener listener, long expiryInterval) {
+        this.connection = listener;
+        this.expiryIntervalSeconds = expiryInterval;
+        this.drainScheduled = false;
+        if (pendingTimerCancel != null) {
+            pendingTimerCancel.run();
+            pendingTimerCancel = null;
+        }
+    }
+
+    /** Detaches {@code listener} if it is still the attached one; returns whether it was. */
+    public synchronized boolean detach(SessionListener listener) {
+        if (connection != listener) {
+            return false;
+        }
+        connection = null;
+        for (SessionListener paused : pausedPublishers) {
+            paused.resumeReading();
+        }
+        pausedPublishers.clear();
+        if (!limits.queueQos0Offline()) {
+            queue.removeIf(d -> {
+                if (d.qos == 0) {
+                    queuedBytes -= d.size();
+                    metrics.dropped(DropReason.QOS0_OFFLINE);
+                    return true;
+                }
+                return false;
+            });
+        }
+        return true;
+    }
+
+    public synchronized boolean isAttached(SessionListener listener) {
+        return connection == listener;
+    }
+
+    public synchronized boolean isConnected() {
+        return connection != null;
+    }
+
+    public synchronized long expiryIntervalSeconds() {
+        return expiryIntervalSeconds;
+    }
+
+    /** MQTT 5 lets a client change the expiry at DISCONNECT (not from 0 to non-zero [MQTT-3.14.2-2]). */
+    public synchronized void expiryIntervalSeconds(long seconds) {
+        this.expiryIntervalSeconds = seconds;
+    }
+
+    /** The permissions of the last connection, kept for deliveries queued while offline. */
+    public dev.mqttsuite.broker.auth.Permissions offlinePermissions() {
+        return offlinePermissions;
+    }
+
+    public void offlinePermissions(dev.mqttsuite.broker.auth.Permissions permissions) {
+        this.offlinePermissions = permissions;
+    }
+
+    public synchronized void pendingTimer(Runnable cancel) {
+        this.pendingTimerCancel = cancel;
+    }
+
+    /** Marks the session ended: it accepts no more messages. Returns deliveries that must go elsewhere. */
+    public synchronized List<Delivery> end() {
+        ended = true;
+        List<Delivery> orphans = takeSharedDeliveries();
+        queue.clear();
+        queuedBytes = 0;
+        inflight.clear();
+        inboundQos2.clear();
+        for (SessionListener paused : pausedPublishers) {
+            paused.resumeReading();
+        }
+        pausedPublishers.clear();
+        if (pendingTimerCancel != null) {
+            pendingTimerCancel.run();
+            pendingTimerCancel = null;
+        }
+        return orphans;
+    }
+
+    public synchronized boolean isEnded() {
+        return ended;
+    }
+
+    /**
+     * Removes queued and unacknowledged deliveries that came through a shared subscription, so that another member
+     * can get them when this member's connection breaks (MQTT 5.0 section 4.8.2).
+     */
+    public synchronized List<Delivery> takeSharedDeliveries() {
+        List<Delivery> out = new ArrayList<>();
+        for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
+            Delivery d = it.next();
+            if (d.sharedGroup != null) {
+                it.remove();
+                queuedBytes -= d.size();
+                out.add(d);
+            }
+        }
+        for (Iterator<Delivery> it = inflight.values().iterator(); it.hasNext(); ) {
+            Delivery d = it.next();
+            if (d.sharedGroup != null && !d.released) {
+                it.remove();
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    // ---- subscriptions -----------------------------------------------------------------------------------------
+
+    /** Records a subscription; returns the previous options or null. */
+    public synchronized SubscriptionOptions putSubscription(SubscriptionTopic topic, SubscriptionOptions options) {
+        return subscriptions.put(topic, options);
+    }
+
+    public synchronized boolean canAddSubscription(SubscriptionTopic topic) {
+        return subscriptions.containsKey(topic) || subscriptions.size() < limits.maxSubscriptions();
+    }
+
+    public synchronized SubscriptionOptions removeSubscription(SubscriptionTopic topic) {
+        return subscriptions.remove(topic);
+    }
+
+    public synchronized Map<SubscriptionTopic, SubscriptionOptions> subscriptions() {
+        return Map.copyOf(subscriptions);
+    }
+
+    // ---- outbound ----------------------------------------------------------------------------------------------
+
+    /**
+     * Queues a delivery. Called by the routing publisher on its own event loop. When the subscriber is online but its
+     * queue is above the high watermark, the publisher's socket is paused until the queue drains (TCP back-pressure,
+     * nothing dropped). A full queue (count or bytes) drops the delivery, counted and logged once per session.
+     *
+     * @param publisher the publishing connection (paused under back-pressure), or null for broker-generated messages
+     * @return false when the delivery was dropped
+     */
+    public synchronized boolean enqueue(Delivery delivery, SessionListener publisher) {
+        if (ended) {
+            return false;
+        }
+        if (connection == null && delivery.qos == 0 && !limits.queueQos0Offline()) {
+            metrics.dropped(DropReason.QOS0_OFFLINE);
+            return false;
+        }
+        long size = delivery.size();
+        if (queue.size() >= limits.maxQueuedMessages() || queuedBytes + size > limits.maxQueuedBytes()) {
+            metrics.dropped(DropReason.QUEUE_FULL);
+            if (!dropLogged) {
+                dropLogged = true;
+                LOG.warnf("Session %s: queue full (%d messages, %d bytes; limits broker.session.max-queued-messages=%d,"
+                        + " max-queued-bytes=%d): dropping messages (logged once per session, counted in"
+                        + " mqtt_messages_dropped_total{reason=\"queue_full\"})", clientId, queue.size(), queuedBytes,
+                        limits.maxQueuedMessages(), limits.maxQueuedBytes());
+            }
+            return false;
+        }
+        queue.addLast(delivery);
+        queuedBytes += size;
+        if (connection != null) {
+            if (queue.size() >= limits.highWatermark() && publisher != null && publisher != connection
+                    && pausedPublishers.add(publisher)) {
+                publisher.pauseReading();
+                metrics.backpressurePause();
+            }
+            scheduleDrain();
+        }
+        return true;
+    }
+
+    private void scheduleDrain() {
+        if (!drainScheduled && connection != null) {
+            drainScheduled = true;
+            SessionListener target = connection;
+            target.runOnLoop(() -> drain(target));
+        }
+    }
+
+    /** Sends queued deliveries while the client's window and the socket allow. Runs on the connection's loop. */
+    public synchronized void drain(SessionListener listener) {
+        if (connection != listener) {
+            return;
+        }
+        drainScheduled = false;
+        long now = System.currentTimeMillis();
+        while (!queue.isEmpty()) {
+            if (listener.writeQueueFull()) {
+                break; // the connection calls drain again when writable
+            }
+            Delivery next = queue.peekFirst();
+            if (next.qos > 0 && inflight.size() >= listener.clientReceiveMaximum()) {
+                break; // resumed by an acknowledgement [MQTT-4.9.0-2]
+            }
+            queue.pollFirst();
+            queuedBytes -= next.size();
+            if (next.message.isExpired(now)) {
+                metrics.dropped(DropReason.EXPIRED); // [MQTT-3.3.2-5]
+                continue;
+            }
+            if (next.qos > 0) {
+                next.packetId = nextPacketId();
+                inflight.put(next.packetId, next);
+            }
+            if (!listener.sendPublish(next, now)) {
+                if (next.qos > 0) {
+                    inflight.remove(next.packetId);
+                }
+                metrics.dropped(DropReason.TOO_LARGE_FOR_CLIENT); // [MQTT-3.1.2-25]
+                continue;
+            }
+            next.sent = true;
+        }
+        if (queue.size() <= limits.lowWatermark()) {
+            if (!pausedPublishers.isEmpty()) {
+                for (SessionListener paused : pausedPublishers) {
+                    paused.resumeReading();
+                }
+                pausedPublishers.clear();
+            }
+            if (!whenQueueLow.isEmpty()) {
+                List<Runnable> ready = new ArrayList<>(whenQueueLow);
+                whenQueueLow.clear();
+                ready.forEach(listener::runOnLoop);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code task} once the queue is at or below the low watermark: at once if it already is, otherwise from the
+     * drain that gets it there. Used to pace retained-message streams.
+     */
+    public void whenQueueLow(Runnable task) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (queue.size() > limits.lowWatermark() || connection == null) {
+                whenQueueLow.add(task);
+                return;
+            }
+        }
+        task.run();
+    }
+
+    /**
+     * Resends unacknowledged messages after the session resumed on a new connection [MQTT-4.4.0-1]: PUBLISH with
+     * DUP=1 for those not yet acknowledged, PUBREL for QoS 2 messages whose PUBREC arrived. Then drains the queue.
+     */
+    public synchronized void resume(SessionListener listener) {
+        if (connection != listener) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (Delivery d : inflight.values()) {
+            if (d.released) {
+                listener.sendPubrel(d.packetId);
+            } else {
+                listener.sendPublish(d, now);
+            }
+        }
+        drain(listener);
+    }
+
+    /** PUBACK (QoS 1) or PUBCOMP (QoS 2) arrived: frees the packet id and the window slot. */
+    public synchronized Delivery complete(SessionListener listener, int packetId) {
+        Delivery done = inflight.remove(packetId);
+        if (done != null && connection == listener) {
+            drain(listener);
+        }
+        return done;
+    }
+
+    /** PUBREC arrived: returns true if the PUBREL should be sent (the packet id was inflight). */
+    public synchronized boolean received(int packetId, boolean error) {
+        Delivery d = inflight.get(packetId);
+        if (d == null || d.qos != 2) {
+            return false;
+        }
+        if (error) {
+            inflight.remove(packetId); // a PUBREC >= 0x80 ends the exchange [MQTT-4.3.3]
+            return false;
+        }
+        d.released = true;
+        return true;
+    }
+
+    private int nextPacketId() {
+        for (int i = 0; i < 65535; i++) {
+            int id = nextPacketId;
+            nextPacketId = id == 65535 ? 1 : id + 1;
+            if (!inflight.containsKey(id)) {
+                return id; // [MQTT-2.2.1-3] an identifier is not reused while in use
+            }
+        }
+        throw new IllegalStateException("no free packet identifier");
+    }
+
+    // ---- inbound QoS 2 -----------------------------------------------------------------------------------------
+
+    /** Records an inbound QoS 2 packet id; false if it is already awaiting PUBREL (a resent duplicate). */
+    public synchronized boolean startInboundQos2(int packetId) {
+        return inboundQos2.add(packetId);
+    }
+
+    /** PUBREL arrived: false if the id was unknown (MQTT 5: PUBCOMP 0x92). */
+    public synchronized boolean releaseInboundQos2(int packetId) {
+        return inboundQos2.remove(packetId);
+    }
+
+    public synchronized int inboundQos2Pending() {
+        return inboundQos2.size();
+    }
+
+    // ---- introspection -----------------------------------------------------------------------------------------
+
+    public synchronized int queuedMessages() {
+        return queue.size();
+    }
+
+    public synchronized int inflightMessages() {
+        return inflight.size();
+    }
+
+    /** Applies {@code action} to every queued and inflight delivery (for tests and diagnostics). */
+    public synchronized void forEachPending(Consumer<Delivery> action) {
+        inflight.values().forEach(action);
+        queue.forEach(action);
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + clientId + "]";
+    }
+}
