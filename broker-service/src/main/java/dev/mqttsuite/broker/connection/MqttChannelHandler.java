@@ -2,6 +2,7 @@ package dev.mqttsuite.broker.connection;
 
 import dev.mqttsuite.broker.BrokerCore;
 import dev.mqttsuite.broker.connect.ConnackSender;
+import dev.mqttsuite.broker.protocol.MqttDecodeException;
 import dev.mqttsuite.reason.ConnackReasonCode;
 import dev.mqttsuite.reason.DisconnectReasonCode;
 import io.netty.channel.ChannelHandlerContext;
@@ -147,6 +148,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof TooLongFrameException) {
             broker.disconnector().disconnect(connection, DisconnectReasonCode.PACKET_TOO_LARGE,
                     "packet larger than broker.limits.max-packet-size"); // [MQTT-3.2.2-15]
+        } else if (cause instanceof MqttDecodeException decode) {
+            broker.disconnector().disconnect(connection, decode.reason(), decode.getMessage());
         } else {
             broker.disconnector().disconnect(connection, DisconnectReasonCode.MALFORMED_PACKET,
                     cause == null ? "malformed packet" : cause.getMessage());

@@ -3,9 +3,9 @@ package dev.mqttsuite.broker.server;
 import dev.mqttsuite.broker.BrokerCore;
 import dev.mqttsuite.broker.connection.MqttChannelHandler;
 import dev.mqttsuite.broker.connection.MqttConnection;
+import dev.mqttsuite.broker.protocol.MqttPacketDecoder;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.AbstractVerticle;
@@ -61,7 +61,7 @@ public final class MqttServerVerticle extends AbstractVerticle {
                 tls ? certificateIdentities(socket) : List.of());
         long connectTimeout = broker.config().mqtt().connectTimeout().toMillis();
         pipeline.addBefore("handler", "idle", new IdleStateHandler(connectTimeout, 0, 0, TimeUnit.MILLISECONDS));
-        pipeline.addBefore("handler", "mqttDecoder", new MqttDecoder(broker.config().limits().maxPacketSize(),
+        pipeline.addBefore("handler", "mqttDecoder", new MqttPacketDecoder(broker.config().limits().maxPacketSize(),
                 broker.config().limits().maxClientIdLength()));
         pipeline.addBefore("handler", "mqttEncoder", MqttEncoder.INSTANCE);
         pipeline.addBefore("handler", "mqtt", new MqttChannelHandler(broker, connection));

@@ -53,12 +53,7 @@ public final class SubscribeHandler implements PacketHandler<MqttSubscribeMessag
             }
             subscriptionId = ids.isEmpty() ? 0 : ids.get(0);
         }
-        List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions();
-        if (requested.isEmpty()) {
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.PROTOCOL_ERROR,
-                    "SUBSCRIBE without topic filters"); // [MQTT-3.8.3-2]
-            return;
-        }
+        List<MqttTopicSubscription> requested = subscribe.payload().topicSubscriptions(); // never empty: decoder
         Session session = connection.session();
         List<Integer> codes = new ArrayList<>(requested.size());
         List<RetainedDelivery.Request> retainedRequests = new ArrayList<>();

@@ -4,7 +4,6 @@ import dev.mqttsuite.broker.BrokerCore;
 import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.connection.PacketHandler;
 import dev.mqttsuite.broker.session.Session;
-import dev.mqttsuite.reason.DisconnectReasonCode;
 import dev.mqttsuite.reason.UnsubackReasonCode;
 import dev.mqttsuite.topic.InvalidTopicException;
 import dev.mqttsuite.topic.SubscriptionTopic;
@@ -33,12 +32,7 @@ public final class UnsubscribeHandler implements PacketHandler<MqttUnsubscribeMe
 
     @Override
     public void handle(MqttConnection connection, MqttUnsubscribeMessage unsubscribe) {
-        List<String> filters = unsubscribe.payload().topics();
-        if (filters.isEmpty()) {
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.PROTOCOL_ERROR,
-                    "UNSUBSCRIBE without topic filters"); // [MQTT-3.10.3-2]
-            return;
-        }
+        List<String> filters = unsubscribe.payload().topics(); // never empty: the decoder refuses that
         Session session = connection.session();
         List<Short> codes = new ArrayList<>(filters.size());
         for (String filter : filters) {

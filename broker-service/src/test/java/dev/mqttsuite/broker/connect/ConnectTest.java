@@ -1,0 +1,161 @@
+package dev.mqttsuite.broker.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
+import dev.mqttsuite.broker.support.BrokerTest;
+import dev.mqttsuite.broker.support.RawMqttClient;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ConnectTest extends BrokerTest {
+
+    @Test
+    void connackAnnouncesTheBrokersLimits_MQTT_3_2_2() {
+        Mqtt5BlockingClient client = mqtt5Builder(unique("limits")).buildBlocking();
+        Mqtt5ConnAck connAck = client.connect();
+        onCleanup(client::disconnect);
+        var restrictions = connAck.getRestrictions();
+        assertThat(restrictions.getReceiveMaximum()).isEqualTo(1024);
+        assertThat(restrictions.getMaximumPacketSize()).isEqualTo(1_048_576);
+        assertThat(restrictions.getTopicAliasMaximum()).isEqualTo(64);
+        assertThat(restrictions.isWildcardSubscriptionAvailable()).isTrue();
+        assertThat(restrictions.isSharedSubscriptionAvailable()).isTrue();
+        assertThat(restrictions.areSubscriptionIdentifiersAvailable()).isTrue();
+        assertThat(restrictions.isRetainAvailable()).isTrue();
+        assertThat(connAck.isSessionPresent()).isFalse();
+    }
+
+    @Test
+    void givenEmptyClientIdInMqtt5_thenBrokerAssignsOne_MQTT_3_1_3_6() {
+        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().serverHost("127.0.0.1")
+                .serverPort(port()).buildBlocking();
+        Mqtt5ConnAck connAck = client.connect();
+        onCleanup(client::disconnect);
+        assertThat(connAck.getAssignedClientIdentifier()).isPresent();
+        assertThat(connAck.getAssignedClientIdentifier().get().toString()).startsWith("auto-");
+    }
+
+    @Test
+    void givenEmptyClientIdWithoutCleanSessionIn311_thenIdentifierRejected_MQTT_3_1_3_8() throws Exception {
+        RawMqttClient raw = raw();
+        byte[] body = RawMqttClient.concat(RawMqttClient.utf8("MQTT"), new byte[] {4, 0x00, 0, 60},
+                RawMqttClient.utf8(""));
+        raw.send(RawMqttClient.packet(0x10, body));
+        RawMqttClient.Packet connack = raw.read();
+        assertThat(connack.type()).isEqualTo(RawMqttClient.CONNACK);
+        assertThat(connack.body()[1]).as("return code 2: identifier rejected").isEqualTo((byte) 2);
+        assertThat(raw.closedByServer()).isTrue();
+    }
+
+    @Test
+    void givenEmptyClientIdWithCleanSessionIn311_thenAccepted() {
+        Mqtt3BlockingClient client = MqttClient.builder().useMqttVersion3().serverHost("127.0.0.1")
+                .serverPort(port()).buildBlocking();
+        assertThat(client.connect().getReturnCode()).isEqualTo(Mqtt3ConnAckReturnCode.SUCCESS);
+        client.disconnect();
+    }
+
+    @Test
+    void givenUnknownProtocolLevel_thenConnackUnacceptableProtocolVersion_MQTT_3_1_2_2() throws Exception {
+        RawMqttClient raw = raw();
+        byte[] body = RawMqttClient.concat(RawMqttClient.utf8("MQTT"), new byte[] {9, 0x02, 0, 60},
+                RawMqttClient.utf8("c"));
+        raw.send(RawMqttClient.packet(0x10, body));
+        RawMqttClient.Packet connack = raw.read();
+        assertThat(connack.type()).isEqualTo(RawMqttClient.CONNACK);
+        assertThat(connack.body()[1]).isEqualTo((byte) 1);
+        assertThat(raw.closedByServer()).isTrue();
+    }
+
+    @Test
+    void givenSameClientId_whenSecondClientConnects_thenFirstGetsSessionTakenOver_MQTT_3_1_4_3() throws Exception {
+        String id = unique("takeover");
+        Mqtt5Client first = mqtt5Builder(id).build();
+        CompletableFuture<Throwable> firstDisconnect = new CompletableFuture<>();
+        Mqtt5Client withListener = mqtt5Builder(id)
+                .addDisconnectedListener(ctx -> firstDisconnect.complete(ctx.getCause())).build();
+        withListener.toBlocking().connect();
+        mqtt5(id);
+        Throwable cause = firstDisconnect.get(5, TimeUnit.SECONDS);
+        assertThat(cause).isInstanceOf(Mqtt5DisconnectException.class);
+        assertThat(((Mqtt5DisconnectException) cause).getMqttMessage().getReasonCode())
+                .isEqualTo(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER);
+        assertThat(first.getState().isConnected()).isFalse();
+    }
+
+    @Test
+    void givenNoConnect_thenSocketIsClosedAfterConnectTimeout() throws Exception {
+        RawMqttClient raw = raw();
+        // broker.mqtt.connect-timeout is 2 s in tests; closedByServer waits up to the 5 s socket timeout
+        assertThat(raw.closedByServer()).isTrue();
+    }
+
+    @Test
+    void givenPacketBeforeConnect_thenConnectionClosed_MQTT_3_1_0_1() throws Exception {
+        RawMqttClient raw = raw();
+        raw.send(new byte[] {(byte) 0xC0, 0}); // PINGREQ
+        assertThat(raw.closedByServer()).isTrue();
+    }
+
+    @Test
+    void givenSecondConnect_thenDisconnectProtocolError_MQTT_3_1_0_2() throws Exception {
+        RawMqttClient raw = raw();
+        assertThat(raw.connect5(unique("twice")).type()).isEqualTo(RawMqttClient.CONNACK);
+        raw.send(RawMqttClient.connect(5, unique("twice")));
+        RawMqttClient.Packet disconnect = raw.read();
+        assertThat(disconnect.type()).isEqualTo(RawMqttClient.DISCONNECT);
+        assertThat(disconnect.body()[0] & 0xFF).isEqualTo(0x82);
+        assertThat(raw.closedByServer()).isTrue();
+    }
+
+    @Test
+    void givenKeepAlive_whenClientGoesSilent_thenDisconnectKeepAliveTimeout_MQTT_3_1_2_22() throws Exception {
+        RawMqttClient raw = raw();
+        byte[] body = RawMqttClient.concat(RawMqttClient.utf8("MQTT"), new byte[] {5, 0x02, 0, 1, 0},
+                RawMqttClient.utf8(unique("silent")));
+        raw.send(RawMqttClient.packet(0x10, body));
+        assertThat(raw.read().type()).isEqualTo(RawMqttClient.CONNACK);
+        long start = System.nanoTime();
+        RawMqttClient.Packet disconnect = raw.read();
+        assertThat(disconnect.type()).isEqualTo(RawMqttClient.DISCONNECT);
+        assertThat(disconnect.body()[0] & 0xFF).isEqualTo(0x8D);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1000));
+    }
+
+    @Test
+    void mqtt311Client_connectsWithCleanSessionFalse_andGetsSessionPresentOnReturn() {
+        String id = unique("persist311");
+        Mqtt3BlockingClient first = MqttClient.builder().useMqttVersion3().identifier(id).serverHost("127.0.0.1")
+                .serverPort(port()).buildBlocking();
+        assertThat(first.connectWith().cleanSession(false).send().isSessionPresent()).isFalse();
+        first.disconnect();
+        Mqtt3BlockingClient second = MqttClient.builder().useMqttVersion3().identifier(id).serverHost("127.0.0.1")
+                .serverPort(port()).buildBlocking();
+        assertThat(second.connectWith().cleanSession(false).send().isSessionPresent()).isTrue();
+        second.disconnect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !second.getState().isConnected());
+    }
+
+    @Test
+    void refusedConnect311_surfacesReturnCodeToClient() {
+        Mqtt3BlockingClient client = MqttClient.builder().useMqttVersion3().identifier("")
+                .serverHost("127.0.0.1").serverPort(port()).buildBlocking();
+        assertThatThrownBy(() -> client.connectWith().cleanSession(false).send())
+                .isInstanceOf(Mqtt3ConnAckException.class);
+    }
+}

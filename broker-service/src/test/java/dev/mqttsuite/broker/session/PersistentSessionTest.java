@@ -1,0 +1,136 @@
+package dev.mqttsuite.broker.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.mqttsuite.broker.support.BrokerTest;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class PersistentSessionTest extends BrokerTest {
+
+    private Mqtt5BlockingClient persistent(String id, boolean cleanStart) {
+        Mqtt5BlockingClient client = mqtt5Builder(id).buildBlocking();
+        client.connectWith().cleanStart(cleanStart).sessionExpiryInterval(300).send();
+        onCleanup(() -> {
+            if (client.getState().isConnected()) {
+                client.disconnect();
+            }
+        });
+        return client;
+    }
+
+    @Test
+    void givenOfflinePersistentSession_whenQos1MessagesArePublished_thenTheyAreDeliveredInOrderOnReconnect()
+            throws Exception {
+        String id = unique("offline");
+        String topic = unique("queued");
+        Mqtt5BlockingClient subscriber = persistent(id, true);
+        subscriber.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+        subscriber.disconnect();
+
+        Mqtt5BlockingClient publisher = mqtt5(unique("pub"));
+        for (int i = 0; i < 20; i++) {
+            publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(Integer.toString(i).getBytes(StandardCharsets.UTF_8)).send();
+        }
+        publisher.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload("qos0".getBytes()).send();
+
+        Mqtt5BlockingClient back = mqtt5Builder(id).buildBlocking();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = back.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertThat(back.connectWith().cleanStart(false).sessionExpiryInterval(300).send().isSessionPresent())
+                    .as("session present [MQTT-3.2.2-2]").isTrue();
+            onCleanup(back::disconnect);
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Optional<Mqtt5Publish> p = publishes.receive(5, TimeUnit.SECONDS);
+                assertThat(p).as("message %d", i).isPresent();
+                received.add(new String(p.get().getPayloadAsBytes(), StandardCharsets.UTF_8));
+            }
+            assertThat(received).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+                    "13", "14", "15", "16", "17", "18", "19");
+            assertThat(publishes.receive(300, TimeUnit.MILLISECONDS))
+                    .as("QoS 0 is not queued for offline sessions by default").isEmpty();
+        }
+    }
+
+    @Test
+    void givenCleanStart_whenReconnecting_thenOldSessionAndItsSubscriptionsAreGone_MQTT_3_1_2_4() throws Exception {
+        String id = unique("clean");
+        String topic = unique("gone");
+        Mqtt5BlockingClient first = persistent(id, true);
+        first.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+        first.disconnect();
+        Mqtt5BlockingClient second = mqtt5Builder(id).buildBlocking();
+        assertThat(second.connectWith().cleanStart(true).send().isSessionPresent()).isFalse();
+        onCleanup(second::disconnect);
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = second.publishes(MqttGlobalPublishFilter.ALL)) {
+            mqtt5(unique("pub")).publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
+            assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void givenSessionExpiryZero_whenDisconnected_thenSessionEnds() {
+        String id = unique("expiry0");
+        Mqtt5BlockingClient first = mqtt5Builder(id).buildBlocking();
+        first.connectWith().cleanStart(true).sessionExpiryInterval(0).send();
+        first.disconnect();
+        Mqtt5BlockingClient second = mqtt5Builder(id).buildBlocking();
+        assertThat(second.connectWith().cleanStart(false).send().isSessionPresent()).isFalse();
+        second.disconnect();
+    }
+
+    @Test
+    void givenSessionExpiry_whenItPasses_thenSessionIsGone() throws Exception {
+        String id = unique("expiry1");
+        Mqtt5BlockingClient first = mqtt5Builder(id).buildBlocking();
+        first.connectWith().cleanStart(true).sessionExpiryInterval(1).send();
+        first.disconnect();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> broker.core().sessions().get(id) == null);
+        Mqtt5BlockingClient second = mqtt5Builder(id).buildBlocking();
+        assertThat(second.connectWith().cleanStart(false).sessionExpiryInterval(10).send().isSessionPresent())
+                .isFalse();
+        second.disconnect();
+    }
+
+    @Test
+    void givenUnacknowledgedQos1_whenClientReconnects_thenMessageIsResentWithDup_MQTT_4_4_0_1() throws Exception {
+        String id = unique("resend");
+        String topic = unique("unacked");
+        var raw = raw();
+        byte[] body = dev.mqttsuite.broker.support.RawMqttClient.concat(
+                dev.mqttsuite.broker.support.RawMqttClient.utf8("MQTT"),
+                new byte[] {5, 0x00, 0, 60, 5, 0x11, 0, 0, 0x01, 0x2C}, // clean start 0, session expiry 300
+                dev.mqttsuite.broker.support.RawMqttClient.utf8(id));
+        raw.send(dev.mqttsuite.broker.support.RawMqttClient.packet(0x10, body));
+        assertThat(raw.read().type()).isEqualTo(2);
+        byte[] subscribe = dev.mqttsuite.broker.support.RawMqttClient.concat(new byte[] {0, 1, 0},
+                dev.mqttsuite.broker.support.RawMqttClient.utf8(topic), new byte[] {1});
+        raw.send(dev.mqttsuite.broker.support.RawMqttClient.packet(0x82, subscribe));
+        assertThat(raw.read().type()).isEqualTo(9);
+        mqtt5(unique("pub")).publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {42}).send();
+        var first = raw.read();
+        assertThat(first.type()).isEqualTo(3);
+        assertThat(first.header() & 0x08).as("first delivery has DUP=0").isZero();
+        raw.close(); // no PUBACK
+
+        var again = raw();
+        again.send(dev.mqttsuite.broker.support.RawMqttClient.packet(0x10, body));
+        var connack = again.read();
+        assertThat(connack.body()[0] & 1).as("session present").isEqualTo(1);
+        var resent = again.read();
+        assertThat(resent.type()).isEqualTo(3);
+        assertThat(resent.header() & 0x08).as("resent with DUP=1 [MQTT-3.3.1-1]").isEqualTo(0x08);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.mqttsuite.broker.will;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.mqttsuite.broker.support.BrokerTest;
+import dev.mqttsuite.broker.support.RawMqttClient;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class WillTest extends BrokerTest {
+
+    /** CONNECT (MQTT 5) with a will on {@code topic}, will delay {@code delay} s and session expiry {@code expiry} s. */
+    private static byte[] connectWithWill(String clientId, String topic, int delay, int expiry) {
+        byte[] connectProps = {5, 0x11, 0, 0, (byte) (expiry >> 8), (byte) expiry};
+        byte[] willProps = {11, 0x18, 0, 0, (byte) (delay >> 8), (byte) delay, 0x03, 0, 3, 't', 'x', 't'};
+        byte[] body = RawMqttClient.concat(RawMqttClient.utf8("MQTT"), new byte[] {5, 0x0E, 0, 60}, // will, QoS 1
+                connectProps, RawMqttClient.utf8(clientId), willProps, RawMqttClient.utf8(topic),
+                RawMqttClient.utf8("gone"));
+        return RawMqttClient.packet(0x10, body);
+    }
+
+    @Test
+    void givenWill_whenConnectionDropsWithoutDisconnect_thenWillIsPublishedWithItsProperties_MQTT_3_1_2_8()
+            throws Exception {
+        String topic = unique("will");
+        Mqtt5BlockingClient watcher = mqtt5(unique("watch"));
+        watcher.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            RawMqttClient raw = raw();
+            raw.send(connectWithWill(unique("dying"), topic, 0, 0));
+            assertThat(raw.read().type()).isEqualTo(RawMqttClient.CONNACK);
+            raw.close();
+            Optional<Mqtt5Publish> will = publishes.receive(5, TimeUnit.SECONDS);
+            assertThat(will).isPresent();
+            assertThat(new String(will.get().getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("gone");
+            assertThat(will.get().getContentType()).hasValueSatisfying(ct -> assertThat(ct.toString()).isEqualTo("txt"));
+        }
+    }
+
+    @Test
+    void givenWill_whenClientSendsNormalDisconnect_thenWillIsDiscarded_MQTT_3_14_4_3() throws Exception {
+        String topic = unique("will");
+        Mqtt5BlockingClient watcher = mqtt5(unique("watch"));
+        watcher.subscribeWith().topicFilter(topic).send();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            Mqtt5BlockingClient client = mqtt5Builder(unique("polite")).willPublish().topic(topic)
+                    .payload("gone".getBytes()).applyWillPublish().buildBlocking();
+            client.connect();
+            client.disconnect();
+            assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void givenWill_whenClientDisconnectsWithReason0x04_thenWillIsPublished() throws Exception {
+        String topic = unique("will");
+        Mqtt5BlockingClient watcher = mqtt5(unique("watch"));
+        watcher.subscribeWith().topicFilter(topic).send();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            Mqtt5BlockingClient client = mqtt5Builder(unique("with-will")).willPublish().topic(topic)
+                    .payload("gone".getBytes()).applyWillPublish().buildBlocking();
+            client.connect();
+            client.disconnectWith().reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE).send();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS)).isPresent();
+        }
+    }
+
+    @Test
+    void givenWillDelay_whenSessionResumesWithinTheDelay_thenWillIsNotPublished_MQTT_3_1_3_9() throws Exception {
+        String topic = unique("will");
+        String id = unique("flaky");
+        Mqtt5BlockingClient watcher = mqtt5(unique("watch"));
+        watcher.subscribeWith().topicFilter(topic).send();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            RawMqttClient raw = raw();
+            raw.send(connectWithWill(id, topic, 2, 60));
+            assertThat(raw.read().type()).isEqualTo(RawMqttClient.CONNACK);
+            raw.close();
+            Mqtt5BlockingClient back = mqtt5Builder(id).buildBlocking();
+            back.connectWith().cleanStart(false).sessionExpiryInterval(60).send();
+            onCleanup(back::disconnect);
+            assertThat(publishes.receive(3, TimeUnit.SECONDS)).isEmpty();
+        }
+    }
+
+    @Test
+    void givenWillDelay_whenClientStaysAway_thenWillIsPublishedAfterTheDelay() throws Exception {
+        String topic = unique("will");
+        Mqtt5BlockingClient watcher = mqtt5(unique("watch"));
+        watcher.subscribeWith().topicFilter(topic).send();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            RawMqttClient raw = raw();
+            raw.send(connectWithWill(unique("away"), topic, 1, 60));
+            assertThat(raw.read().type()).isEqualTo(RawMqttClient.CONNACK);
+            long closedAt = System.nanoTime();
+            raw.close();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS)).isPresent();
+            assertThat(System.nanoTime() - closedAt).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(900));
+        }
+    }
+}
