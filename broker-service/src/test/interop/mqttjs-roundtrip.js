@@ -1,0 +1,42 @@
+// MQTT.js interoperability check, run by InteropTest: connects with MQTT 5 and 3.1.1, subscribes, publishes at
+// QoS 1 with user properties, and prints "OK <version>" for each round trip. Exits non-zero on any failure.
+const mqtt = require('mqtt');
+
+const port = Number(process.argv[2]);
+const topic = process.argv[3];
+
+function roundTrip(protocolVersion) {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect({ host: '127.0.0.1', port, protocolVersion, clientId: `mqttjs-${protocolVersion}-${Date.now()}`,
+      reconnectPeriod: 0, connectTimeout: 5000 });
+    const timer = setTimeout(() => { client.end(true); reject(new Error(`timeout v${protocolVersion}`)); }, 10000);
+    client.on('error', (err) => { clearTimeout(timer); reject(err); });
+    client.on('connect', () => {
+      const t = `${topic}/v${protocolVersion}`;
+      client.subscribe(t, { qos: 1 }, (err) => {
+        if (err) { clearTimeout(timer); return reject(err); }
+        const options = { qos: 1 };
+        if (protocolVersion === 5) { options.properties = { userProperties: { origin: 'mqttjs' } }; }
+        client.publish(t, `hello v${protocolVersion}`, options);
+      });
+    });
+    client.on('message', (t, payload, packet) => {
+      clearTimeout(timer);
+      const ok = payload.toString() === `hello v${protocolVersion}` &&
+        (protocolVersion !== 5 || (packet.properties && packet.properties.userProperties &&
+          packet.properties.userProperties.origin === 'mqttjs'));
+      client.end(false, () => (ok ? resolve(`OK ${protocolVersion}`) : reject(new Error(`bad message v${protocolVersion}`))));
+    });
+  });
+}
+
+(async () => {
+  try {
+    console.log(await roundTrip(5));
+    console.log(await roundTrip(4));
+    process.exit(0);
+  } catch (e) {
+    console.error(e.message);
+    process.exit(1);
+  }
+})();
