@@ -87,6 +87,10 @@ public final class BrokerCore {
         metrics.gauge("mqtt.subscriptions", "Subscriptions in the index", index::size);
         metrics.gauge("mqtt.retained.messages", "Retained messages", retainedStore::count);
         metrics.gauge("mqtt.wills.delayed", "Will messages waiting for their delay", wills::delayedCount);
+        metrics.gauge("mqtt.messages.queued", "Messages queued in sessions, not yet sent",
+                () -> sessions.all().stream().mapToLong(Session::queuedMessages).sum());
+        metrics.gauge("mqtt.messages.inflight", "QoS 1/2 messages sent and not yet acknowledged",
+                () -> sessions.all().stream().mapToLong(Session::inflightMessages).sum());
     }
 
     /** The permissions deliveries to this session are checked against: its connection's, or the last known. */

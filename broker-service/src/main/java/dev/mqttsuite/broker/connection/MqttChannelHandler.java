@@ -73,6 +73,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         MqttMessageType type = message.fixedHeader().messageType();
+        broker.metrics().packets().received(type);
         switch (connection.state()) {
             case AWAITING_CONNECT -> {
                 if (type != MqttMessageType.CONNECT) {

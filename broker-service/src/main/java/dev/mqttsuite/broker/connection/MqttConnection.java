@@ -263,11 +263,13 @@ public final class MqttConnection implements SessionListener {
 
     /** Writes without flushing; see the class comment. */
     public void write(MqttMessage message) {
+        broker.metrics().packets().sent(message.fixedHeader().messageType());
         flushPending = true;
         ctx.write(message, ctx.voidPromise());
     }
 
     public void writeAndFlush(MqttMessage message) {
+        broker.metrics().packets().sent(message.fixedHeader().messageType());
         ctx.writeAndFlush(message, ctx.voidPromise());
         flushPending = false;
     }

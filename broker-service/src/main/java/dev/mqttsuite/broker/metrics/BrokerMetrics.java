@@ -35,6 +35,7 @@ public final class BrokerMetrics {
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
     private final Counter backpressurePauses;
     private final Counter disconnectsByServer;
+    private final PacketCounters packets;
 
     public BrokerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -57,6 +58,11 @@ public final class BrokerMetrics {
                 .register(registry);
         disconnectsByServer = Counter.builder("mqtt.disconnects.server")
                 .description("Connections closed by the broker").register(registry);
+        packets = new PacketCounters(registry);
+    }
+
+    public PacketCounters packets() {
+        return packets;
     }
 
     public MeterRegistry registry() {

@@ -1,7 +1,7 @@
 package dev.mqttsuite.broker.server;
 
 import dev.mqttsuite.broker.BrokerCore;
-import dev.mqttsuite.broker.auth.AnonymousAuthenticator;
+import dev.mqttsuite.broker.auth.AuthenticatorSelection;
 import dev.mqttsuite.broker.auth.Authenticator;
 import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.config.BrokerConfigValidator;
@@ -66,7 +66,8 @@ public class BrokerService {
 
     void onStart(@Observes StartupEvent event) throws Exception {
         BrokerConfigValidator.validate(config);
-        Authenticator authenticator = selectAuthenticator();
+        Authenticator authenticator = AuthenticatorSelection.select(config,
+                authenticators.isResolvable() ? java.util.Optional.of(authenticators.get()) : java.util.Optional.empty());
         RetainedStore retained = retainedStores.isResolvable() ? retainedStores.get() : new InMemoryRetainedStore();
         core = new BrokerCore(config, new BrokerMetrics(registry), authenticator, retained);
         int instances = config.mqtt().instances() == 0 ? Runtime.getRuntime().availableProcessors()
@@ -88,20 +89,6 @@ public class BrokerService {
             SysTopicsPublisher sys = new SysTopicsPublisher(core, version);
             sysTimer = vertx.setPeriodic(sysMillis, id -> sys.publishNow());
         }
-    }
-
-    private Authenticator selectAuthenticator() {
-        if (config.auth().allowAnonymous()) {
-            LOG.warn("*** broker.auth.allow-anonymous=true: EVERY client may connect without credentials and may"
-                    + " publish and subscribe to EVERY topic. Use this only for protocol testing. ***");
-            return new AnonymousAuthenticator();
-        }
-        if (authenticators.isResolvable()) {
-            return authenticators.get();
-        }
-        throw new IllegalStateException("No authentication backend is configured: connect the broker to the"
-                + " auth-service, or set broker.auth.allow-anonymous=true (env BROKER_AUTH_ALLOW_ANONYMOUS=true) to"
-                + " let every client in for protocol testing. The broker refuses to start open by default.");
     }
 
     /**

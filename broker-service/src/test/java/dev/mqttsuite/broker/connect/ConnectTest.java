@@ -158,4 +158,25 @@ class ConnectTest extends BrokerTest {
         assertThatThrownBy(() -> client.connectWith().cleanSession(false).send())
                 .isInstanceOf(Mqtt3ConnAckException.class);
     }
+
+    @Test
+    void authPacketWithoutAuthenticationMethodInConnect_isAProtocolError_MQTT_4_12_0_7() throws Exception {
+        RawMqttClient raw = raw();
+        raw.connect5(unique("noauth"));
+        raw.send(RawMqttClient.packet(0xF0, new byte[] {0x19, 0}));
+        RawMqttClient.Packet disconnect = raw.read();
+        assertThat(disconnect.type()).isEqualTo(RawMqttClient.DISCONNECT);
+        assertThat(disconnect.body()[0] & 0xFF).isEqualTo(0x82);
+    }
+
+    @Test
+    void enhancedAuthenticationMethodUnknownToTheBackend_getsBadAuthenticationMethod() throws Exception {
+        RawMqttClient raw = raw();
+        byte[] props = RawMqttClient.concat(new byte[] {14, 0x15}, RawMqttClient.utf8("SCRAM-SHA-1"));
+        raw.send(RawMqttClient.packet(0x10, RawMqttClient.concat(RawMqttClient.utf8("MQTT"),
+                new byte[] {5, 0x02, 0, 60}, props, RawMqttClient.utf8(unique("scram")))));
+        RawMqttClient.Packet connack = raw.read();
+        assertThat(connack.type()).isEqualTo(RawMqttClient.CONNACK);
+        assertThat(connack.body()[1] & 0xFF).isEqualTo(0x8C);
+    }
 }
