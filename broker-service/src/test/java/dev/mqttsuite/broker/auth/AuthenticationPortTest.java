@@ -1,0 +1,134 @@
+package dev.mqttsuite.broker.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import dev.mqttsuite.broker.support.BrokerTest;
+import dev.mqttsuite.broker.support.RecordingAuthenticator;
+import dev.mqttsuite.broker.support.TestCertificates;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker with an authentication backend (a test double of the auth-service adapter): credentials and client
+ * certificates reach it, its answers become CONNACK codes, its permissions are enforced locally, and a failing backend
+ * fails closed with 0x88 Server unavailable.
+ */
+@QuarkusTest
+@TestProfile(AuthenticationPortTest.WithBackend.class)
+class AuthenticationPortTest extends BrokerTest {
+
+    public static class WithBackend implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("broker.auth.allow-anonymous", "false", "broker.tls.enabled", "true",
+                    "broker.tls.port", "0",
+                    "broker.tls.keystore-file", TestCertificates.serverKeystore().toString(),
+                    "broker.tls.keystore-password", TestCertificates.PASSWORD,
+                    "broker.tls.client-auth", "request",
+                    "broker.tls.trust-file", TestCertificates.clientCertificatePem().toString());
+        }
+
+        @Override
+        public Set<Class<?>> getEnabledAlternatives() {
+            return Set.of(RecordingAuthenticator.class);
+        }
+    }
+
+    @Inject
+    RecordingAuthenticator backend;
+
+    @Test
+    void credentialsReachTheBackend_andItsPermissionsAreEnforcedLocally() {
+        Mqtt5BlockingClient alice = mqtt5Builder(unique("alice")).simpleAuth().username("alice")
+                .password("secret".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        alice.connect();
+        onCleanup(alice::disconnect);
+        assertThat(backend.requests()).anyMatch(r -> "alice".equals(r.username()) && r.protocolVersion() == 5);
+        assertThat(alice.subscribeWith().topicFilter("alice/inbox/#").send().getReasonCodes())
+                .containsExactly(Mqtt5SubAckReasonCode.GRANTED_QOS_2);
+        assertThatThrownBy(() -> alice.subscribeWith().topicFilter("bob/#").send())
+                .isInstanceOfSatisfying(com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException.class,
+                        e -> assertThat(e.getMqttMessage().getReasonCodes())
+                                .containsExactly(Mqtt5SubAckReasonCode.NOT_AUTHORIZED));
+        assertThatThrownBy(() -> alice.publishWith().topic("bob/inbox").qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[] {1}).send())
+                .isInstanceOfSatisfying(com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException.class,
+                        e -> assertThat(e.getMqttMessage().getReasonCode())
+                                .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED));
+    }
+
+    @Test
+    void wrongPassword_getsBadUserNameOrPassword_in5_andReturnCode4_in311() {
+        Mqtt5BlockingClient client = mqtt5Builder(unique("mallory")).simpleAuth().username("alice")
+                .password("wrong".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        assertThatThrownBy(client::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class,
+                e -> assertThat(e.getMqttMessage().getReasonCode())
+                        .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD));
+        var v3 = MqttClient.builder().useMqttVersion3().identifier(unique("m3")).serverHost("127.0.0.1")
+                .serverPort(port()).simpleAuth().username("alice").password("wrong".getBytes()).applySimpleAuth()
+                .buildBlocking();
+        assertThatThrownBy(v3::connect).isInstanceOfSatisfying(Mqtt3ConnAckException.class,
+                e -> assertThat(e.getMqttMessage().getReturnCode())
+                        .isEqualTo(Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD));
+    }
+
+    @Test
+    void backendUnreachable_failsClosedWithServerUnavailable() {
+        Mqtt5BlockingClient client = mqtt5Builder(unique("down")).simpleAuth().username("down")
+                .password("x".getBytes()).applySimpleAuth().buildBlocking();
+        assertThatThrownBy(client::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class,
+                e -> assertThat(e.getMqttMessage().getReasonCode())
+                        .isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE));
+    }
+
+    @Test
+    void clientCertificateIdentity_reachesTheBackend() throws Exception {
+        char[] password = TestCertificates.PASSWORD.toCharArray();
+        KeyStore clientStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(TestCertificates.clientKeystore().toFile())) {
+            clientStore.load(in, password);
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(clientStore, password);
+        KeyStore serverStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(TestCertificates.serverKeystore().toFile())) {
+            serverStore.load(in, password);
+        }
+        KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
+        trustStore.load(null, null);
+        trustStore.setCertificateEntry("broker", serverStore.getCertificate("broker"));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trustStore);
+        String id = unique("device");
+        Mqtt5BlockingClient device = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("localhost")
+                .serverPort(broker.tlsPort()).sslConfig().keyManagerFactory(keys).trustManagerFactory(trust)
+                .applySslConfig().buildBlocking();
+        device.connect();
+        device.disconnect();
+        assertThat(backend.requests()).anySatisfy(r -> {
+            assertThat(r.clientId()).isEqualTo(id);
+            assertThat(r.certificateIdentities()).contains("CN=device-1", "device-1.example");
+        });
+    }
+}
