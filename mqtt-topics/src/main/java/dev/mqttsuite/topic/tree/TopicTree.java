@@ -2,7 +2,10 @@ package dev.mqttsuite.topic.tree;
 
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -146,7 +149,7 @@ public final class TopicTree<V> {
      * wildcard does not match topics starting with '$'). Lock-free; weakly consistent with concurrent writes.
      */
     public void match(TopicFilter filter, Consumer<? super V> sink) {
-        match(root, filter, 0, sink);
+        matchIterator(filter).forEachRemaining(sink);
     }
 
     /** Collects the matches into a list (allocates; for tools and tests). */
@@ -156,60 +159,98 @@ public final class TopicTree<V> {
         return out;
     }
 
-    private void match(Node<V> node, TopicFilter filter, int index, Consumer<? super V> sink) {
-        if (index == filter.depth()) {
-            V value = node.value;
-            if (value != null && node != root) {
-                sink.accept(value);
-            }
-            return;
-        }
-        String level = filter.level(index);
-        ConcurrentHashMap<String, Node<V>> children = node.children;
-        if (level.equals("#")) {
-            // '#' matches the parent level itself [MQTT-4.7.1-2] and everything below it.
-            V parentValue = node == root ? null : node.value;
-            if (parentValue != null) {
-                sink.accept(parentValue);
-            }
-            if (children != null) {
-                for (Node<V> child : children.values()) {
-                    if (index == 0 && child.level.startsWith("$")) {
-                        continue; // [MQTT-4.7.2-1]
-                    }
-                    all(child, sink);
-                }
-            }
-            return;
-        }
-        if (children == null) {
-            return;
-        }
-        if (level.equals("+")) {
-            for (Node<V> child : children.values()) {
-                if (index == 0 && child.level.startsWith("$")) {
-                    continue; // [MQTT-4.7.2-1]
-                }
-                match(child, filter, index + 1, sink);
-            }
-            return;
-        }
-        Node<V> child = children.get(level);
-        if (child != null) {
-            match(child, filter, index + 1, sink);
-        }
+    /**
+     * The matches as a lazy iterator: each {@code next()} walks only as far as the next matching value, so a caller
+     * can stream millions of matches under flow control without collecting them. The walk visits only branches the
+     * filter can match; its pending-work stack holds at most the children of the nodes on the current paths.
+     */
+    public Iterator<V> matchIterator(TopicFilter filter) {
+        return new MatchIterator<>(root, filter);
     }
 
-    private void all(Node<V> node, Consumer<? super V> sink) {
-        V value = node.value;
-        if (value != null) {
-            sink.accept(value);
+    /** Every stored value ('$' topics included), lazily; weakly consistent with concurrent writes. */
+    public Iterator<V> iterator() {
+        return new MatchIterator<>(root, null);
+    }
+
+    /** Pending work of the match walk: a node reached at a filter level, or a whole subtree under a '#'. */
+    private record Step<V>(Node<V> node, int index, boolean wholeSubtree) {
+    }
+
+    private static final class MatchIterator<V> implements Iterator<V> {
+        private final Node<V> root;
+        private final TopicFilter filter;
+        private final ArrayDeque<Step<V>> pending = new ArrayDeque<>();
+        private V next;
+
+        MatchIterator(Node<V> root, TopicFilter filter) {
+            this.root = root;
+            this.filter = filter;
+            pending.push(new Step<>(root, 0, filter == null));
         }
-        ConcurrentHashMap<String, Node<V>> children = node.children;
-        if (children != null) {
-            for (Node<V> child : children.values()) {
-                all(child, sink);
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && !pending.isEmpty()) {
+                next = advance(pending.pop());
             }
+            return next != null;
+        }
+
+        @Override
+        public V next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            V value = next;
+            next = null;
+            return value;
+        }
+
+        /** Processes one step, pushing further steps; returns a value it yields, or null. */
+        private V advance(Step<V> step) {
+            Node<V> node = step.node();
+            ConcurrentHashMap<String, Node<V>> children = node.children;
+            if (step.wholeSubtree()) {
+                if (children != null) {
+                    for (Node<V> child : children.values()) {
+                        pending.push(new Step<>(child, 0, true));
+                    }
+                }
+                return node.value;
+            }
+            int index = step.index();
+            if (index == filter.depth()) {
+                return node == root ? null : node.value;
+            }
+            String level = filter.level(index);
+            boolean skipDollar = index == 0;
+            if (level.equals("#")) {
+                if (children != null) {
+                    for (Node<V> child : children.values()) {
+                        if (!(skipDollar && child.level.startsWith("$"))) {
+                            pending.push(new Step<>(child, 0, true)); // [MQTT-4.7.2-1]
+                        }
+                    }
+                }
+                return node == root ? null : node.value; // '#' matches the parent level [MQTT-4.7.1-2]
+            }
+            if (children == null) {
+                return null;
+            }
+            if (level.equals("+")) {
+                for (Node<V> child : children.values()) {
+                    if (!(skipDollar && child.level.startsWith("$"))) {
+                        pending.push(new Step<>(child, index + 1, false)); // [MQTT-4.7.2-1]
+                    }
+                }
+                return null;
+            }
+            Node<V> child = children.get(level);
+            if (child != null) {
+                pending.push(new Step<>(child, index + 1, false));
+            }
+            return null;
         }
     }
 

@@ -55,6 +55,10 @@ class TopicTreeTest {
         for (TopicName topic : UNIVERSE) {
             assertThat(tree.get(topic)).isEqualTo(reference.get(topic));
         }
+        List<String> all = new ArrayList<>();
+        tree.iterator().forEachRemaining(all::add);
+        assertThat(all).as("iterator returns every value, $ topics included")
+                .containsExactlyInAnyOrderElementsOf(reference.values());
     }
 
     @Test

@@ -1,0 +1,82 @@
+package dev.mqttsuite.retained.store;
+
+import dev.mqttsuite.retained.config.StoreConfig;
+import dev.mqttsuite.retained.store.log.AppendLogRepository;
+import dev.mqttsuite.retained.store.postgres.PostgresRepository;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import org.jboss.logging.Logger;
+
+/** Opens the configured storage adapter at startup, runs the bounded expiry sweeps, closes it at shutdown. */
+@ApplicationScoped
+public class RetainedStoreHolder {
+
+    private static final Logger LOG = Logger.getLogger(RetainedStoreHolder.class);
+
+    @Inject
+    StoreConfig config;
+
+    @Inject
+    Instance<AgroalDataSource> dataSource;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    Vertx vertx;
+
+    private volatile RetainedRepository repository;
+    private long sweepTimer = -1;
+
+    void onStart(@Observes StartupEvent event) {
+        StoreConfig.Limits limits = config.limits();
+        AppendLogRepository.Limits bounds = new AppendLogRepository.Limits(limits.maxPayloadSize(), limits.maxCount(),
+                limits.maxTotalBytes().asLongValue());
+        repository = switch (config.storage()) {
+            case LOG -> new AppendLogRepository(Path.of(config.dataDir()), config.sync() == StoreConfig.Sync.ALWAYS,
+                    config.compaction().minSize().asLongValue(), bounds);
+            case POSTGRESQL -> {
+                if (!dataSource.isResolvable()) {
+                    throw new IllegalStateException("retained.storage=postgresql needs quarkus.datasource.active=true"
+                            + " and quarkus.datasource.jdbc.url / username / password");
+                }
+                yield new PostgresRepository(dataSource.get(), bounds);
+            }
+        };
+        LOG.infof("retained store: %s storage, %d messages", config.storage(), repository.count());
+        Gauge.builder("retained.messages", repository, RetainedRepository::count)
+                .description("Retained messages held").register(registry);
+        Gauge.builder("retained.payload.bytes", repository, RetainedRepository::payloadBytes)
+                .description("Payload bytes of retained messages").baseUnit("bytes").register(registry);
+        long interval = config.expiry().interval().toMillis();
+        sweepTimer = vertx.setPeriodic(interval, id -> vertx.executeBlocking(() -> {
+            int purged = repository.purgeExpired(System.currentTimeMillis(), config.expiry().maxPerSweep());
+            if (purged > 0) {
+                registry.counter("retained.expired").increment(purged);
+            }
+            return purged;
+        }, false));
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (sweepTimer >= 0) {
+            vertx.cancelTimer(sweepTimer);
+        }
+        if (repository != null) {
+            repository.close();
+        }
+    }
+
+    public RetainedRepository repository() {
+        return repository;
+    }
+}

@@ -1,0 +1,446 @@
+package dev.mqttsuite.retained.store.log;
+
+import dev.mqttsuite.retained.store.RetainedRepository;
+import dev.mqttsuite.retained.store.StoreLimitException;
+import dev.mqttsuite.retained.v1.RetainedMessage;
+import dev.mqttsuite.topic.TopicFilter;
+import dev.mqttsuite.topic.TopicName;
+import dev.mqttsuite.topic.tree.TopicTree;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
+import org.jboss.logging.Logger;
+
+/**
+ * The embedded engine: an append-only log of checksummed records with compaction, and the whole index in memory (a
+ * {@link TopicTree} of the messages). See docs/adr/0005-retained-store-engine.md.
+ *
+ * <p>One writer thread owns the file: it takes every pending put, appends the batch, makes it durable once (group
+ * commit: one fsync for the batch under {@code sync=always}), then applies it to the index and completes the callers'
+ * futures, so a reader never sees a message that is not durable. Readers (get, match) are lock-free on the index.
+ *
+ * <p>Record: {@code int length | int crc32c | byte op | RetainedMessage protobuf}. At startup the log is replayed; a
+ * torn or corrupt tail (a crash in the middle of a write) is cut off at the last intact record.
+ */
+public final class AppendLogRepository implements RetainedRepository {
+
+    private static final Logger LOG = Logger.getLogger(AppendLogRepository.class);
+    private static final byte OP_PUT = 1;
+    private static final byte OP_DELETE = 2;
+    private static final int HEADER = 9;
+    private static final int MAX_BATCH = 1024;
+
+    /** What the writer thread does next. */
+    private sealed interface Work permits Put, Task {
+    }
+
+    private record Put(RetainedMessage message, CompletableFuture<Boolean> done) implements Work {
+    }
+
+    private record Task(Runnable action) implements Work {
+    }
+
+    private record Expiry(long expiresAt, String topic) {
+    }
+
+    /** Limits enforced by the writer. */
+    public record Limits(int maxPayloadSize, long maxCount, long maxTotalBytes) {
+    }
+
+    private final Path file;
+    private final boolean fsync;
+    private final long compactionMinSize;
+    private final Limits limits;
+    private final TopicTree<RetainedMessage> index = new TopicTree<>();
+    private final AtomicLong payloadBytes = new AtomicLong();
+    private final LinkedBlockingQueue<Work> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    // Owned by the writer thread (or by the constructor before it starts):
+    private final PriorityQueue<Expiry> expiries = new PriorityQueue<>((a, b) -> Long.compare(a.expiresAt, b.expiresAt));
+    private FileChannel channel;
+    private long liveRecordBytes;
+    private volatile boolean closed;
+
+    public AppendLogRepository(Path directory, boolean fsync, long compactionMinSize, Limits limits) {
+        this.fsync = fsync;
+        this.compactionMinSize = compactionMinSize;
+        this.limits = limits;
+        try {
+            Files.createDirectories(directory);
+            this.file = directory.resolve("retained.log");
+            replay();
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the retained-message log in " + directory, e);
+        }
+        writer = Thread.ofPlatform().name("retained-log-writer").daemon(true).start(this::writeLoop);
+    }
+
+    // ---- reading ---------------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<RetainedMessage> get(String topic) {
+        RetainedMessage message = index.get(TopicName.of(topic));
+        return message == null || expired(message, System.currentTimeMillis()) ? Optional.empty()
+                : Optional.of(message);
+    }
+
+    @Override
+    public Iterator<RetainedMessage> match(TopicFilter filter) {
+        Iterator<RetainedMessage> all = index.matchIterator(filter);
+        long now = System.currentTimeMillis();
+        return new Iterator<>() {
+            private RetainedMessage next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && all.hasNext()) {
+                    RetainedMessage candidate = all.next();
+                    if (!expired(candidate, now)) {
+                        next = candidate;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public RetainedMessage next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                RetainedMessage out = next;
+                next = null;
+                return out;
+            }
+        };
+    }
+
+    @Override
+    public long count() {
+        return index.size();
+    }
+
+    @Override
+    public long payloadBytes() {
+        return payloadBytes.get();
+    }
+
+    private static boolean expired(RetainedMessage message, long now) {
+        return message.getExpiresAtMillis() != 0 && message.getExpiresAtMillis() <= now;
+    }
+
+    // ---- writing ---------------------------------------------------------------------------------------------
+
+    @Override
+    public CompletionStage<Boolean> put(RetainedMessage message) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new IllegalStateException("store is closed"));
+            return done;
+        }
+        TopicName.of(message.getTopic()); // validates: IllegalArgumentException naming the rule
+        if (message.getPayload().size() > limits.maxPayloadSize()) {
+            done.completeExceptionally(new StoreLimitException("payload of " + message.getPayload().size()
+                    + " bytes exceeds retained.limits.max-payload-size=" + limits.maxPayloadSize()));
+            return done;
+        }
+        queue.add(new Put(message, done));
+        return done;
+    }
+
+    @Override
+    public int purgeExpired(long nowMillis, int max) {
+        CompletableFuture<Integer> purged = new CompletableFuture<>();
+        queue.add(new Task(() -> purged.complete(purgeOnWriter(nowMillis, max))));
+        return purged.join();
+    }
+
+    @Override
+    public long deleteMatching(TopicFilter filter) {
+        List<String> topics = new ArrayList<>();
+        index.matchIterator(filter).forEachRemaining(m -> topics.add(m.getTopic()));
+        List<CompletableFuture<Boolean>> deletes = new ArrayList<>();
+        for (String topic : topics) {
+            deletes.add(put(RetainedMessage.newBuilder().setTopic(topic).build()).toCompletableFuture());
+        }
+        return deletes.stream().filter(CompletableFuture::join).count();
+    }
+
+    private void writeLoop() {
+        List<Work> batch = new ArrayList<>(MAX_BATCH);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Work first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                writeBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | IOException e) {
+                LOG.errorf(e, "retained-message log write failed");
+                for (Work work : batch) {
+                    if (work instanceof Put put) {
+                        put.done().completeExceptionally(e);
+                    }
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Appends the batch, syncs once, then applies to the index and completes the futures. */
+    private void writeBatch(List<Work> batch) throws IOException {
+        List<Put> accepted = new ArrayList<>(batch.size());
+        List<ByteBuffer> records = new ArrayList<>(batch.size());
+        long pendingCount = 0;
+        long pendingBytes = 0;
+        for (Work work : batch) {
+            if (work instanceof Task task) {
+                flush(records);
+                applyAll(accepted);
+                accepted.clear();
+                pendingCount = 0;
+                pendingBytes = 0;
+                task.action().run();
+                continue;
+            }
+            Put put = (Put) work;
+            RetainedMessage message = put.message();
+            boolean delete = message.getPayload().isEmpty();
+            if (!delete) {
+                RetainedMessage current = index.get(TopicName.of(message.getTopic()));
+                long addCount = current == null ? 1 : 0;
+                long addBytes = message.getPayload().size() - (current == null ? 0 : current.getPayload().size());
+                if (index.size() + pendingCount + addCount > limits.maxCount()) {
+                    put.done().completeExceptionally(new StoreLimitException("retained.limits.max-count="
+                            + limits.maxCount() + " reached"));
+                    continue;
+                }
+                if (payloadBytes.get() + pendingBytes + addBytes > limits.maxTotalBytes()) {
+                    put.done().completeExceptionally(new StoreLimitException("retained.limits.max-total-bytes="
+                            + limits.maxTotalBytes() + " reached"));
+                    continue;
+                }
+                pendingCount += addCount;
+                pendingBytes += addBytes;
+            }
+            records.add(encode(delete ? OP_DELETE : OP_PUT, delete
+                    ? RetainedMessage.newBuilder().setTopic(message.getTopic()).build() : message));
+            accepted.add(put);
+        }
+        flush(records);
+        applyAll(accepted);
+        compactIfWorthIt();
+    }
+
+    private void flush(List<ByteBuffer> records) throws IOException {
+        if (records.isEmpty()) {
+            return;
+        }
+        ByteBuffer[] buffers = records.toArray(new ByteBuffer[0]);
+        long remaining = 0;
+        for (ByteBuffer b : buffers) {
+            remaining += b.remaining();
+        }
+        while (remaining > 0) {
+            remaining -= channel.write(buffers);
+        }
+        if (fsync) {
+            channel.force(false);
+        }
+        records.clear();
+    }
+
+    private void applyAll(List<Put> puts) {
+        for (Put put : puts) {
+            put.done().complete(apply(put.message()));
+        }
+    }
+
+    /** Applies a durable put to the index; returns whether something was replaced or deleted. */
+    private boolean apply(RetainedMessage message) {
+        TopicName topic = TopicName.of(message.getTopic());
+        RetainedMessage previous;
+        if (message.getPayload().isEmpty()) {
+            previous = index.remove(topic);
+        } else {
+            previous = index.put(topic, message);
+            payloadBytes.addAndGet(message.getPayload().size());
+            liveRecordBytes += HEADER + message.getSerializedSize();
+            if (message.getExpiresAtMillis() != 0) {
+                expiries.add(new Expiry(message.getExpiresAtMillis(), message.getTopic()));
+            }
+        }
+        if (previous != null) {
+            payloadBytes.addAndGet(-previous.getPayload().size());
+            liveRecordBytes -= HEADER + previous.getSerializedSize();
+        }
+        return previous != null;
+    }
+
+    private int purgeOnWriter(long now, int max) {
+        int purged = 0;
+        List<ByteBuffer> records = new ArrayList<>();
+        List<RetainedMessage> deletes = new ArrayList<>();
+        while (purged < max && !expiries.isEmpty() && expiries.peek().expiresAt() <= now) {
+            Expiry expiry = expiries.poll();
+            RetainedMessage current = index.get(TopicName.of(expiry.topic()));
+            if (current != null && current.getExpiresAtMillis() == expiry.expiresAt()) {
+                RetainedMessage delete = RetainedMessage.newBuilder().setTopic(expiry.topic()).build();
+                records.add(encode(OP_DELETE, delete));
+                deletes.add(delete);
+                purged++;
+            }
+        }
+        try {
+            flush(records);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        deletes.forEach(this::apply);
+        return purged;
+    }
+
+    private static ByteBuffer encode(byte op, RetainedMessage message) {
+        byte[] body = message.toByteArray();
+        CRC32C crc = new CRC32C();
+        crc.update(op);
+        crc.update(body);
+        ByteBuffer buffer = ByteBuffer.allocate(HEADER + body.length);
+        buffer.putInt(body.length + 1).putInt((int) crc.getValue()).put(op).put(body).flip();
+        return buffer;
+    }
+
+    // ---- recovery and compaction -----------------------------------------------------------------------------
+
+    private void replay() throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        long valid = 0;
+        long records = 0;
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = in.size();
+            ByteBuffer header = ByteBuffer.allocate(8);
+            while (valid + 8 <= size) {
+                header.clear();
+                readFully(in, header, valid);
+                header.flip();
+                int length = header.getInt();
+                int crcValue = header.getInt();
+                if (length < 1 || valid + 8 + length > size) {
+                    break; // torn tail
+                }
+                ByteBuffer body = ByteBuffer.allocate(length);
+                readFully(in, body, valid + 8);
+                body.flip();
+                CRC32C crc = new CRC32C();
+                crc.update(body.duplicate());
+                if ((int) crc.getValue() != crcValue) {
+                    break; // corrupt tail
+                }
+                byte op = body.get();
+                RetainedMessage message = RetainedMessage.parseFrom(body);
+                apply(op == OP_DELETE ? RetainedMessage.newBuilder().setTopic(message.getTopic()).build() : message);
+                valid += 8 + length;
+                records++;
+            }
+            if (valid < size) {
+                LOG.warnf("retained-message log %s: cutting %d bytes of torn or corrupt tail after %d records",
+                        file, size - valid, records);
+            }
+        }
+        if (valid < Files.size(file)) {
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                out.truncate(valid);
+                out.force(true);
+            }
+        }
+        LOG.infof("retained-message log %s: %d records replayed, %d retained messages", file, records, index.size());
+    }
+
+    private static void readFully(FileChannel in, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = in.read(buffer, at);
+            if (n < 0) {
+                throw new IOException("unexpected end of log");
+            }
+            at += n;
+        }
+    }
+
+    private void compactIfWorthIt() throws IOException {
+        long size = channel.size();
+        if (size < compactionMinSize || size < 2 * liveRecordBytes) {
+            return;
+        }
+        Path tmp = file.resolveSibling("retained.log.compacting");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            Iterator<RetainedMessage> all = index.iterator();
+            List<ByteBuffer> chunk = new ArrayList<>();
+            while (all.hasNext()) {
+                chunk.add(encode(OP_PUT, all.next()));
+                if (chunk.size() == 1024 || !all.hasNext()) {
+                    ByteBuffer[] buffers = chunk.toArray(new ByteBuffer[0]);
+                    while (buffers[buffers.length - 1].hasRemaining()) {
+                        out.write(buffers);
+                    }
+                    chunk.clear();
+                }
+            }
+            out.force(true);
+        }
+        channel.close();
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        LOG.infof("retained-message log compacted from %d to %d bytes", size, channel.size());
+    }
+
+    /** Log size on disk (for tests and metrics). */
+    public long logSize() {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(5000);
+            channel.force(true);
+            channel.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warnf("closing the retained-message log: %s", e.toString());
+        }
+    }
+}
