@@ -26,6 +26,22 @@ public interface BrokerConfig {
 
     Sys sys();
 
+    Retained retained();
+
+    interface Retained {
+        /** Where retained messages live: "memory" (this broker only) or "service" (the retained-store-service). */
+        @WithDefault("memory")
+        Backend backend();
+
+        /** Deadline of one call to the retained-store-service. */
+        @WithDefault("5s")
+        Duration timeout();
+
+        enum Backend {
+            MEMORY, SERVICE
+        }
+    }
+
     interface Mqtt {
         /** Interface of the plain MQTT listener. */
         @WithDefault("0.0.0.0")

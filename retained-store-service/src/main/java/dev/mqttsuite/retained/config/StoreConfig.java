@@ -35,7 +35,7 @@ public interface StoreConfig {
 
     interface Compaction {
         @WithName("min-size")
-        @WithDefault("64MB")
+        @WithDefault("64M")
         MemorySize minSize();
     }
 
@@ -49,7 +49,7 @@ public interface StoreConfig {
         long maxCount();
 
         @WithName("max-total-bytes")
-        @WithDefault("4GB")
+        @WithDefault("4G")
         MemorySize maxTotalBytes();
     }
 

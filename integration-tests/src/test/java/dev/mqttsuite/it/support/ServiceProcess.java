@@ -1,0 +1,133 @@
+package dev.mqttsuite.it.support;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One of the suite's services started from its packaged application ({@code <module>/target/quarkus-app}) as a JVM
+ * process on 127.0.0.1, configured by environment variables, logging to {@code target/it-logs}. Ready when its
+ * {@code /q/health/ready} answers 200.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Path ROOT = Path.of(System.getProperty("suite.root", "..")).toAbsolutePath().normalize();
+
+    private final String name;
+    private final String module;
+    private final int httpPort;
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private Process process;
+
+    public ServiceProcess(String name, String module) {
+        this.name = name;
+        this.module = module;
+        this.httpPort = freePort();
+        environment.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public ServiceProcess env(String key, String value) {
+        environment.put(key, value);
+        return this;
+    }
+
+    /** The value of an environment variable this service is started with. */
+    public String environment(String key) {
+        return environment.get(key);
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public ServiceProcess start() {
+        Path app = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(app)) {
+            throw new IllegalStateException(app + " is missing: build with ./mvnw package (or verify) first");
+        }
+        try {
+            Path logs = ROOT.resolve("integration-tests/target/it-logs");
+            Files.createDirectories(logs);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", app.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name, e);
+        }
+        awaitReady(Duration.ofSeconds(60));
+        return this;
+    }
+
+    private void awaitReady(Duration timeout) {
+        org.awaitility.Awaitility.await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(this::ready);
+    }
+
+    private boolean ready() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue()
+                    + "; see integration-tests/target/it-logs/" + name + ".log");
+        }
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")
+                    .toURL().openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(1000);
+            return c.getResponseCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** SIGTERM and wait: a clean shutdown. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** SIGKILL: no shutdown hooks, no flushing. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
