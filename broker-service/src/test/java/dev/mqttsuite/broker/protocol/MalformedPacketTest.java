@@ -69,8 +69,17 @@ class MalformedPacketTest extends BrokerTest {
                 Arguments.of("UNSUBSCRIBE without any filter [MQTT-3.10.3-2]", packet(0xA2, new byte[] {0, 1, 0}),
                         0x82),
                 Arguments.of("CONNACK sent by a client", packet(0x20, new byte[] {0, 0, 0}), 0x82),
-                Arguments.of("packet above broker.limits.max-packet-size [MQTT-3.2.2-15]",
-                        packet(0x30, concat(utf8("t"), new byte[] {0}, new byte[1_048_600])), 0x95));
+                Arguments.of("packet above broker.limits.max-packet-size, refused from its fixed header [MQTT-3.2.2-15]",
+                        oversizeHeaderOnly(), 0x95));
+    }
+
+    /** A PUBLISH fixed header announcing 1,048,600 bytes and the first few of them: the rest is never needed. */
+    private static byte[] oversizeHeaderOnly() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0x30);
+        RawMqttClient.writeVarInt(out, 1_048_600);
+        out.writeBytes(concat(utf8("t"), new byte[] {0}));
+        return out.toByteArray();
     }
 
     @ParameterizedTest(name = "{0} -> DISCONNECT 0x{2}")
