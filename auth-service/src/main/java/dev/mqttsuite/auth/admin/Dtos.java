@@ -1,0 +1,56 @@
+package dev.mqttsuite.auth.admin;
+
+import dev.mqttsuite.auth.model.AnonymousEntity;
+import dev.mqttsuite.auth.model.GroupEntity;
+import dev.mqttsuite.auth.model.RoleEntity;
+import dev.mqttsuite.auth.model.RuleSpec;
+import dev.mqttsuite.auth.model.UserEntity;
+import java.util.List;
+
+/** The JSON shapes of the admin API. */
+public final class Dtos {
+
+    private Dtos() {
+    }
+
+    public record RuleDto(RuleSpec.Effect effect, RuleSpec.Action action, String pattern, Integer maxQos,
+            Boolean allowRetain) {
+        static RuleDto of(RuleSpec r) {
+            return new RuleDto(r.effect, r.action, r.pattern, r.maxQos, r.allowRetain);
+        }
+    }
+
+    public record RoleDto(String name, Integer priority, String description, List<RuleDto> rules) {
+        static RoleDto of(RoleEntity r) {
+            return new RoleDto(r.name, r.priority, r.description, r.rules.stream().map(RuleDto::of).toList());
+        }
+    }
+
+    public record GroupDto(String name, String description, List<String> roles) {
+        static GroupDto of(GroupEntity g) {
+            return new GroupDto(g.name, g.description, List.copyOf(g.roles));
+        }
+    }
+
+    /** {@code password} is accepted on create/update and never returned. */
+    public record UserDto(String username, String password, Boolean disabled, Boolean superuser, List<String> groups,
+            List<String> roles, Boolean hasPassword) {
+        static UserDto of(UserEntity u) {
+            return new UserDto(u.username, null, u.disabled, u.superuser, List.copyOf(u.groups), List.copyOf(u.roles),
+                    u.passwordHash != null);
+        }
+    }
+
+    public record AnonymousDto(Boolean enabled, List<String> roles) {
+        static AnonymousDto of(AnonymousEntity a) {
+            return new AnonymousDto(a.enabled, List.copyOf(a.roles));
+        }
+    }
+
+    public record ExplainDto(boolean allowed, String reason, String rule, boolean superuser, List<RuleDto> rules) {
+    }
+
+    public record AuditDto(long id, String at, String actor, String action, String entity, String name,
+            String detail) {
+    }
+}

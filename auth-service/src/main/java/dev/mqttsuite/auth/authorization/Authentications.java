@@ -1,0 +1,186 @@
+package dev.mqttsuite.auth.authorization;
+
+import dev.mqttsuite.auth.config.AuthConfig;
+import dev.mqttsuite.auth.credentials.FailedLogins;
+import dev.mqttsuite.auth.credentials.PasswordHasher;
+import dev.mqttsuite.auth.model.AnonymousEntity;
+import dev.mqttsuite.auth.model.UserEntity;
+import dev.mqttsuite.auth.oidc.TokenLogin;
+import dev.mqttsuite.auth.v1.AuthenticateReply;
+import dev.mqttsuite.auth.v1.AuthenticateRequest;
+import dev.mqttsuite.auth.v1.Identity;
+import dev.mqttsuite.reason.ConnackReasonCode;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides CONNECTs: token login (CONNECT password holding a JWT, or MQTT 5 enhanced authentication with
+ * {@code auth.oidc.auth-method}), device credentials, client certificates mapped to users, or the anonymous principal;
+ * then compiles the identity's rules. Blocking (database, KDF, token validation): called on worker threads.
+ */
+@ApplicationScoped
+public class Authentications {
+
+    @Inject
+    AuthConfig config;
+
+    @Inject
+    PasswordHasher hasher;
+
+    @Inject
+    TokenLogin tokens;
+
+    @Inject
+    PermissionCompiler compiler;
+
+    @Inject
+    FailedLogins failedLogins;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Transactional
+    public AuthenticateReply authenticate(AuthenticateRequest request) {
+        List<String> keys = bruteForceKeys(request);
+        Duration delay = failedLogins.delayFor(keys);
+        if (!delay.isZero()) {
+            sleep(delay); // exponential back-off for a key with repeated failures (worker thread, bounded)
+        }
+        AuthenticateReply reply = decide(request);
+        boolean allowed = reply.getOutcome() == AuthenticateReply.Outcome.ALLOWED;
+        registry.counter("auth.logins", "outcome", allowed ? "allowed" : "denied", "kind",
+                allowed ? reply.getIdentity().getKind() : reasonName(reply.getReasonCode())).increment();
+        if (allowed) {
+            failedLogins.succeeded(keys);
+        } else {
+            failedLogins.failed(keys);
+        }
+        return reply;
+    }
+
+    private AuthenticateReply decide(AuthenticateRequest request) {
+        if (request.hasAuthenticationMethod()) {
+            if (!config.oidc().enabled() || !config.oidc().authMethod().equals(request.getAuthenticationMethod())) {
+                return denied(ConnackReasonCode.BAD_AUTHENTICATION_METHOD,
+                        "unsupported authentication method " + request.getAuthenticationMethod());
+            }
+            return tokenLogin(request, request.getAuthenticationData().toStringUtf8());
+        }
+        if (request.hasPassword() && config.oidc().enabled() && looksLikeJwt(request.getPassword().toByteArray())) {
+            return tokenLogin(request, request.getPassword().toStringUtf8());
+        }
+        if (request.hasUsername() && request.hasPassword()) {
+            UserEntity user = UserEntity.findById(request.getUsername());
+            char[] password = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(request.getPassword()
+                    .toByteArray())).array();
+            if (user == null || user.disabled || !hasher.verify(user.username, password, user.passwordHash)) {
+                return denied(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password");
+            }
+            return allowed(identity("password", user.username, request.getClientId(), List.of(), List.of()), user,
+                    false, 0);
+        }
+        for (String certificateIdentity : request.getCertificateIdentitiesList()) {
+            String name = certificateIdentity.startsWith("CN=") ? certificateIdentity.substring(3).split(",")[0]
+                    : certificateIdentity;
+            UserEntity user = UserEntity.findById(name);
+            if (user != null && !user.disabled) {
+                return allowed(identity("certificate", user.username, request.getClientId(), List.of(), List.of()),
+                        user, false, 0);
+            }
+        }
+        AnonymousEntity anonymous = AnonymousEntity.get();
+        if (anonymous.enabled && !request.hasUsername()) {
+            return allowed(identity("anonymous", "", request.getClientId(), List.of(), List.of()), null, true, 0);
+        }
+        return denied(request.hasUsername() ? ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD
+                : ConnackReasonCode.NOT_AUTHORIZED, "credentials required");
+    }
+
+    private AuthenticateReply tokenLogin(AuthenticateRequest request, String token) {
+        Optional<TokenLogin.TokenIdentity> valid = tokens.validate(token);
+        if (valid.isEmpty()) {
+            return denied(ConnackReasonCode.NOT_AUTHORIZED, "token not accepted");
+        }
+        TokenLogin.TokenIdentity t = valid.get();
+        UserEntity user = UserEntity.findById(t.username());
+        if (user != null && user.disabled) {
+            return denied(ConnackReasonCode.BANNED, "user disabled");
+        }
+        Identity.Builder identity = identity("oidc", t.username(), request.getClientId(), t.groups(), t.roles())
+                .toBuilder().putAllClaims(t.claims());
+        return allowed(identity.build(), user, false, t.expiresAtMillis());
+    }
+
+    /** Recomputes the permissions of an identity authenticated earlier; DENIED when it was revoked meanwhile. */
+    @Transactional
+    public AuthenticateReply reauthorize(Identity identity) {
+        if (identity.getKind().equals("anonymous")) {
+            if (!AnonymousEntity.get().enabled) {
+                return denied(ConnackReasonCode.NOT_AUTHORIZED, "anonymous access was disabled");
+            }
+            return allowed(identity, null, true, 0);
+        }
+        UserEntity user = UserEntity.findById(identity.getUsername());
+        if ((user == null && !identity.getKind().equals("oidc")) || (user != null && user.disabled)) {
+            return denied(ConnackReasonCode.NOT_AUTHORIZED, "principal revoked");
+        }
+        return allowed(identity, user, false, 0);
+    }
+
+    private AuthenticateReply allowed(Identity identity, UserEntity user, boolean anonymous, long expiresAt) {
+        boolean superuser = user != null && user.superuser;
+        PermissionCompiler.Compiled compiled = compiler.compile(identity, user, anonymous);
+        return AuthenticateReply.newBuilder().setOutcome(AuthenticateReply.Outcome.ALLOWED).setIdentity(identity)
+                .setSuperuser(superuser).addAllRules(compiled.rules()).setExpiresAtMillis(expiresAt).build();
+    }
+
+    private static AuthenticateReply denied(ConnackReasonCode code, String reason) {
+        return AuthenticateReply.newBuilder().setOutcome(AuthenticateReply.Outcome.DENIED)
+                .setReasonCode(code.reasonCode().unsignedCode()).setReason(reason).build();
+    }
+
+    private static Identity identity(String kind, String username, String clientId, List<String> groups,
+            List<String> roles) {
+        return Identity.newBuilder().setKind(kind).setPrincipal(kind.equals("anonymous") ? "anonymous" : username)
+                .setUsername(username).setClientId(clientId).addAllTokenGroups(groups).addAllTokenRoles(roles).build();
+    }
+
+    /** Three base64url segments separated by dots: a JWS compact serialization. */
+    static boolean looksLikeJwt(byte[] password) {
+        String s = new String(password, StandardCharsets.US_ASCII);
+        String[] parts = s.split("\\.");
+        return parts.length == 3 && s.length() > 20 && s.chars().allMatch(c -> c == '.' || c == '-' || c == '_'
+                || Character.isLetterOrDigit(c));
+    }
+
+    private static List<String> bruteForceKeys(AuthenticateRequest request) {
+        List<String> keys = new ArrayList<>(3);
+        keys.add("client:" + request.getClientId());
+        if (request.hasUsername()) {
+            keys.add("user:" + request.getUsername());
+        }
+        String address = request.getRemoteAddress();
+        int colon = address.lastIndexOf(':');
+        keys.add("address:" + (colon > 0 ? address.substring(0, colon) : address));
+        return keys;
+    }
+
+    private static String reasonName(int code) {
+        return String.format("0x%02x", code);
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.mqttsuite.auth.changes;
+
+import dev.mqttsuite.auth.v1.Change;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes change events to every connected broker. Each subscriber first gets RESYNC (it may have missed events while
+ * it was away), then every change. Events are published after the change's transaction committed.
+ */
+@ApplicationScoped
+public class ChangeBus {
+
+    private final BroadcastProcessor<Change> processor = BroadcastProcessor.create();
+    private final AtomicLong version = new AtomicLong();
+
+    public Multi<Change> stream() {
+        Change resync = Change.newBuilder().setKind(Change.Kind.RESYNC).setVersion(version.get()).build();
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(resync), processor)
+                .onOverflow().buffer(10_000);
+    }
+
+    /** Announces that these subjects ("user:x", "group:y", "role:z", "anonymous") changed. */
+    public void changed(Collection<String> subjects) {
+        processor.onNext(Change.newBuilder().setKind(Change.Kind.CHANGED).addAllSubjects(subjects)
+                .setVersion(version.incrementAndGet()).build());
+    }
+}

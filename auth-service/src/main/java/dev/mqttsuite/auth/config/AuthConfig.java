@@ -1,0 +1,100 @@
+package dev.mqttsuite.auth.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The auth-service's typed configuration (prefix {@code auth}); defaults and comments in application.properties. */
+@ConfigMapping(prefix = "auth")
+public interface AuthConfig {
+
+    @WithName("data-dir")
+    @WithDefault("data/auth")
+    String dataDir();
+
+    Oidc oidc();
+
+    Passwords passwords();
+
+    Admin admin();
+
+    BruteForce bruteForce();
+
+    interface Oidc {
+        /** Quarkus OIDC tenants whose access tokens devices may log in with (one per trusted issuer). */
+        @WithName("mqtt-tenants")
+        @WithDefault("mqtt")
+        List<String> mqttTenants();
+
+        /** Whether token login is enabled (needs quarkus.oidc.<tenant>.auth-server-url). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Claim with the user name (dots for nesting). */
+        @WithName("username-claim")
+        @WithDefault("preferred_username")
+        String usernameClaim();
+
+        /** Claim with the group names. */
+        @WithName("groups-claim")
+        @WithDefault("groups")
+        String groupsClaim();
+
+        /** Claim with the role names. */
+        @WithName("roles-claim")
+        @WithDefault("realm_access.roles")
+        String rolesClaim();
+
+        /** MQTT 5 enhanced-authentication method that carries a token. */
+        @WithName("auth-method")
+        @WithDefault("OAUTH2-JWT")
+        String authMethod();
+    }
+
+    interface Passwords {
+        /** PBKDF2-HMAC-SHA256 iterations for new device passwords. */
+        @WithDefault("210000")
+        int iterations();
+
+        /** Verified credentials remembered (keyed by an in-process HMAC, never the password) to spare the KDF. */
+        @WithName("cache-size")
+        @WithDefault("10000")
+        int cacheSize();
+    }
+
+    interface Admin {
+        @WithDefault("admin")
+        String username();
+
+        Optional<String> password();
+
+        /** Role that may change the ACL model. */
+        @WithName("write-role")
+        @WithDefault("mqtt-admin")
+        String writeRole();
+
+        /** Role that may read it. */
+        @WithName("read-role")
+        @WithDefault("mqtt-viewer")
+        String readRole();
+    }
+
+    interface BruteForce {
+        /** Failed logins per key (client id, user name, address) before delays start. */
+        @WithName("free-failures")
+        @WithDefault("3")
+        int freeFailures();
+
+        /** First delay; doubles with each further failure, up to max-delay. */
+        @WithName("base-delay")
+        @WithDefault("250ms")
+        Duration baseDelay();
+
+        @WithName("max-delay")
+        @WithDefault("30s")
+        Duration maxDelay();
+    }
+}

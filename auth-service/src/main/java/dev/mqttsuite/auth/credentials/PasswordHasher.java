@@ -1,0 +1,96 @@
+package dev.mqttsuite.auth.credentials;
+
+import dev.mqttsuite.auth.config.AuthConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Device passwords as salted PBKDF2-HMAC-SHA256 ({@code pbkdf2-sha256$<iterations>$<salt>$<hash>}, 16-byte salt,
+ * 210,000 iterations by default, OWASP's 2023 figure). A successful verification is remembered under an HMAC of user,
+ * stored hash and password with a key that lives only in this process, so reconnect storms do not run the KDF again;
+ * the password itself is never kept.
+ */
+@ApplicationScoped
+public class PasswordHasher {
+
+    private static final String PREFIX = "pbkdf2-sha256";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    AuthConfig config;
+
+    private final byte[] cacheKey = new byte[32];
+    private Map<String, Boolean> verified;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        RANDOM.nextBytes(cacheKey);
+        int size = config.passwords().cacheSize();
+        verified = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > size;
+            }
+        });
+    }
+
+    public String hash(char[] password) {
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        int iterations = config.passwords().iterations();
+        return PREFIX + "$" + iterations + "$" + Base64.getEncoder().encodeToString(salt) + "$"
+                + Base64.getEncoder().encodeToString(derive(password, salt, iterations));
+    }
+
+    public boolean verify(String username, char[] password, String stored) {
+        if (stored == null) {
+            return false;
+        }
+        String cacheEntry = cacheEntry(username, stored, password);
+        if (verified.containsKey(cacheEntry)) {
+            return true;
+        }
+        String[] parts = stored.split("\\$");
+        if (parts.length != 4 || !parts[0].equals(PREFIX)) {
+            return false;
+        }
+        byte[] expected = Base64.getDecoder().decode(parts[3]);
+        byte[] actual = derive(password, Base64.getDecoder().decode(parts[2]), Integer.parseInt(parts[1]));
+        boolean ok = MessageDigest.isEqual(expected, actual);
+        if (ok) {
+            verified.put(cacheEntry, Boolean.TRUE);
+        }
+        return ok;
+    }
+
+    private String cacheEntry(String username, String stored, char[] password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+            mac.update((username + "\u0000" + stored + "\u0000").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            mac.update(new String(password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(mac.doFinal());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] derive(char[] password, byte[] salt, int iterations) {
+        try {
+            SecretKeyFactory factory = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+            return factory.generateSecret(new PBEKeySpec(password, salt, iterations, 256)).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.mqttsuite.auth.grpc;
+
+import dev.mqttsuite.auth.authorization.Authentications;
+import dev.mqttsuite.auth.changes.ChangeBus;
+import dev.mqttsuite.auth.v1.MutinyAuthServiceGrpc;
+import dev.mqttsuite.auth.v1.AuthenticateReply;
+import dev.mqttsuite.auth.v1.AuthenticateRequest;
+import dev.mqttsuite.auth.v1.Change;
+import dev.mqttsuite.auth.v1.ReauthorizeRequest;
+import dev.mqttsuite.auth.v1.WatchRequest;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+
+/** The brokers' face of the auth-service. Authentication runs on worker threads (database, KDF, token checks). */
+@GrpcService
+public class AuthGrpcService extends MutinyAuthServiceGrpc.AuthServiceImplBase {
+
+    @Inject
+    Authentications authentications;
+
+    @Inject
+    ChangeBus changes;
+
+    @Override
+    @Blocking
+    public Uni<AuthenticateReply> authenticate(AuthenticateRequest request) {
+        return Uni.createFrom().item(() -> authentications.authenticate(request));
+    }
+
+    @Override
+    @Blocking
+    public Uni<AuthenticateReply> reauthorize(ReauthorizeRequest request) {
+        return Uni.createFrom().item(() -> authentications.reauthorize(request.getIdentity()));
+    }
+
+    @Override
+    public Multi<Change> watchChanges(WatchRequest request) {
+        return changes.stream();
+    }
+}

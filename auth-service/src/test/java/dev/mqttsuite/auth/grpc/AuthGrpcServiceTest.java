@@ -1,0 +1,132 @@
+package dev.mqttsuite.auth.grpc;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.mqttsuite.auth.v1.AuthServiceGrpc;
+import dev.mqttsuite.auth.v1.AuthenticateReply;
+import dev.mqttsuite.auth.v1.AuthenticateRequest;
+import dev.mqttsuite.auth.v1.Change;
+import dev.mqttsuite.auth.v1.ReauthorizeRequest;
+import dev.mqttsuite.auth.v1.WatchRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class AuthGrpcServiceTest {
+
+    private ManagedChannel channel;
+    private AuthServiceGrpc.AuthServiceBlockingStub auth;
+
+    @BeforeEach
+    void connect() {
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        auth = AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private static void adminPost(String path, String json) {
+        given().auth().preemptive().basic("admin", "test-admin-password").contentType(ContentType.JSON).body(json)
+                .when().post(path).then().statusCode(201);
+    }
+
+    private AuthenticateReply login(String user, String password) {
+        return auth.authenticate(AuthenticateRequest.newBuilder().setClientId("c-" + user).setUsername(user)
+                .setPassword(ByteString.copyFromUtf8(password)).setRemoteAddress("127.0.0.1:5000")
+                .setProtocolVersion(5).build());
+    }
+
+    @Test
+    void deviceCredentials_allowWithCompiledRules_orDenyWithBadCredentials() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        adminPost("/api/v1/roles", """
+                {"name":"dev-%s","priority":3,"rules":[{"effect":"ALLOW","action":"PUBLISH","pattern":"d/%%u/#"}]}"""
+                .formatted(suffix));
+        adminPost("/api/v1/users", "{\"username\":\"u-%s\",\"password\":\"secret-pass\",\"roles\":[\"dev-%s\"]}"
+                .formatted(suffix, suffix));
+        AuthenticateReply ok = login("u-" + suffix, "secret-pass");
+        assertThat(ok.getOutcome()).isEqualTo(AuthenticateReply.Outcome.ALLOWED);
+        assertThat(ok.getIdentity().getKind()).isEqualTo("password");
+        assertThat(ok.getRulesList()).extracting(r -> r.getPattern()).containsExactly("d/%u/#");
+        assertThat(ok.getRules(0).getPriority()).isEqualTo(3);
+
+        AuthenticateReply bad = login("u-" + suffix, "wrong-pass");
+        assertThat(bad.getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
+        assertThat(bad.getReasonCode()).isEqualTo(0x86);
+        assertThat(login("nobody-" + suffix, "x").getReasonCode()).isEqualTo(0x86);
+    }
+
+    @Test
+    void anonymous_isDeniedByDefault() {
+        AuthenticateReply reply = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("anon")
+                .setRemoteAddress("127.0.0.1:1").setProtocolVersion(4).build());
+        assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
+        assertThat(reply.getReasonCode()).isEqualTo(0x87);
+    }
+
+    @Test
+    void unknownEnhancedAuthMethod_isBadAuthenticationMethod() {
+        AuthenticateReply reply = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("scram")
+                .setAuthenticationMethod("SCRAM-SHA-256").setRemoteAddress("127.0.0.1:1").setProtocolVersion(5)
+                .build());
+        assertThat(reply.getReasonCode()).isEqualTo(0x8C);
+    }
+
+    @Test
+    void watchChanges_startsWithResync_thenReportsChangedSubjects() {
+        List<Change> seen = new CopyOnWriteArrayList<>();
+        AuthServiceGrpc.newStub(channel).watchChanges(WatchRequest.getDefaultInstance(), new StreamObserver<>() {
+            @Override
+            public void onNext(Change value) {
+                seen.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+        assertThat(seen.get(0).getKind()).isEqualTo(Change.Kind.RESYNC);
+        String role = "watched-" + UUID.randomUUID().toString().substring(0, 8);
+        adminPost("/api/v1/roles", "{\"name\":\"%s\",\"priority\":1,\"rules\":[]}".formatted(role));
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> seen.stream()
+                .anyMatch(c -> c.getSubjectsList().contains("role:" + role)));
+    }
+
+    @Test
+    void reauthorize_deniesADisabledUser() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        adminPost("/api/v1/users", "{\"username\":\"r-%s\",\"password\":\"secret-pass\"}".formatted(suffix));
+        AuthenticateReply ok = login("r-" + suffix, "secret-pass");
+        assertThat(ok.getOutcome()).isEqualTo(AuthenticateReply.Outcome.ALLOWED);
+        String etag = given().auth().preemptive().basic("admin", "test-admin-password").when()
+                .get("/api/v1/users/r-" + suffix).then().extract().header("ETag");
+        given().auth().preemptive().basic("admin", "test-admin-password").contentType(ContentType.JSON)
+                .header("If-Match", etag).body("{\"username\":\"r-%s\",\"disabled\":true}".formatted(suffix))
+                .when().put("/api/v1/users/r-" + suffix).then().statusCode(200);
+        AuthenticateReply again = auth.reauthorize(ReauthorizeRequest.newBuilder().setIdentity(ok.getIdentity())
+                .build());
+        assertThat(again.getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
+    }
+}
