@@ -138,7 +138,8 @@ public class Authentications {
         boolean superuser = user != null && user.superuser;
         PermissionCompiler.Compiled compiled = compiler.compile(identity, user, anonymous);
         return AuthenticateReply.newBuilder().setOutcome(AuthenticateReply.Outcome.ALLOWED).setIdentity(identity)
-                .setSuperuser(superuser).addAllRules(compiled.rules()).setExpiresAtMillis(expiresAt).build();
+                .setSuperuser(superuser).addAllRules(compiled.rules()).setExpiresAtMillis(expiresAt)
+                .addAllSubjects(compiled.subjects()).build();
     }
 
     private static AuthenticateReply denied(ConnackReasonCode code, String reason) {

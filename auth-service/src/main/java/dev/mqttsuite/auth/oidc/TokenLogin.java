@@ -34,14 +34,19 @@ public class TokenLogin {
     @Inject
     AuthConfig config;
 
+    /** The default MQTT tenant; also makes {@code @Tenant} a known qualifier for the programmatic look-ups below. */
+    @Inject
+    @io.quarkus.oidc.Tenant("mqtt")
+    TenantIdentityProvider mqttTenant;
+
     /** The token's identity, or empty when no tenant accepts it. Blocks (call from a worker thread). */
     public Optional<TokenIdentity> validate(String token) {
         if (!config.oidc().enabled()) {
             return Optional.empty();
         }
         for (String tenant : config.oidc().mqttTenants()) {
-            TenantIdentityProvider provider = Arc.container().select(TenantIdentityProvider.class,
-                    new TenantLiteral(tenant)).get();
+            TenantIdentityProvider provider = tenant.equals("mqtt") ? mqttTenant
+                    : Arc.container().select(TenantIdentityProvider.class, new TenantLiteral(tenant)).get();
             try {
                 SecurityIdentity identity = provider.authenticate(new AccessTokenCredential(token)).await()
                         .atMost(Duration.ofSeconds(10));

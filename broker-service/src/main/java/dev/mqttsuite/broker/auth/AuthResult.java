@@ -12,9 +12,15 @@ public sealed interface AuthResult {
      * @param expiresAt when the credential stops being valid (token {@code exp}); null when it does not expire. The
      *     session ends then with DISCONNECT 0xA0 unless the client re-authenticates.
      * @param superuser bypasses ACL checks (still subject to protocol limits)
+     * @param attachment backend-specific state kept with the connection (e.g. the identity to re-evaluate on live
+     *     ACL changes); may be null
      */
-    record Allowed(String principal, Permissions permissions, Instant expiresAt, boolean superuser)
-            implements AuthResult {
+    record Allowed(String principal, Permissions permissions, Instant expiresAt, boolean superuser,
+            Object attachment) implements AuthResult {
+
+        public Allowed(String principal, Permissions permissions, Instant expiresAt, boolean superuser) {
+            this(principal, permissions, expiresAt, superuser, null);
+        }
     }
 
     /** @param reason CONNACK reason (downgraded to a 3.1.1 return code where needed) and a reason string for logs */

@@ -199,6 +199,19 @@ public interface BrokerConfig {
         @WithName("allow-anonymous")
         @WithDefault("false")
         boolean allowAnonymous();
+
+        /** The authentication backend: "none" or "service" (the auth-service, quarkus.grpc.clients.auth.*). */
+        @WithDefault("none")
+        String backend();
+
+        /** Deadline of one authentication call; a slower answer refuses the CONNECT with 0x88. */
+        @WithDefault("5s")
+        Duration timeout();
+
+        /** Authentication calls in flight at once; more CONNECTs are refused with 0x89 Server busy. */
+        @WithName("max-concurrent")
+        @WithDefault("512")
+        int maxConcurrent();
     }
 
     interface Sys {

@@ -55,7 +55,8 @@ public final class MqttConnection implements SessionListener {
     private Will will;
     private String principal = "";
     private volatile Permissions permissions = Permissions.NONE;
-    private boolean superuser;
+    private volatile boolean superuser;
+    private volatile Object authAttachment;
     private String authenticationMethod;
     private int keepAliveSeconds;
     private int clientReceiveMaximum = 65535;
@@ -188,6 +189,7 @@ public final class MqttConnection implements SessionListener {
         this.principal = allowed.principal();
         this.permissions = allowed.permissions();
         this.superuser = allowed.superuser();
+        this.authAttachment = allowed.attachment();
         if (credentialExpiry != null) {
             credentialExpiry.cancel(false);
             credentialExpiry = null;
@@ -200,8 +202,15 @@ public final class MqttConnection implements SessionListener {
     }
 
     /** Replaces the permissions (live ACL change); deliveries already queued are re-checked by the router. */
-    public void permissions(Permissions newPermissions) {
+    public void permissions(Permissions newPermissions, boolean newSuperuser, Object attachment) {
         this.permissions = newPermissions;
+        this.superuser = newSuperuser;
+        this.authAttachment = attachment;
+    }
+
+    /** What the authentication backend attached to this connection (see {@link AuthResult.Allowed}). */
+    public Object authAttachment() {
+        return authAttachment;
     }
 
     public void pendingConnect(java.util.function.Consumer<AuthResult.Allowed> completion) {

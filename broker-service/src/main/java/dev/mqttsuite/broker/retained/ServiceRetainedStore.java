@@ -66,6 +66,9 @@ public class ServiceRetainedStore implements RetainedStore {
 
                     @Override
                     public void onError(Throwable failure) {
+                        if (channel instanceof io.grpc.ManagedChannel managed) {
+                            managed.resetConnectBackoff(); // the store is usually back within seconds
+                        }
                         done.completeExceptionally(failure);
                     }
 

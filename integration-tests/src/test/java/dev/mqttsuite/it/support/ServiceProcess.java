@@ -100,6 +100,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Starts the service again with the same environment, HTTP port included (after stop or kill). */
+    public ServiceProcess restart() {
+        stop();
+        return start();
+    }
+
     /** SIGTERM and wait: a clean shutdown. */
     public void stop() {
         if (process != null && process.isAlive()) {

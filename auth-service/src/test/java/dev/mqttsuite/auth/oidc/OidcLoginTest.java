@@ -1,0 +1,109 @@
+package dev.mqttsuite.auth.oidc;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.mqttsuite.auth.v1.AuthServiceGrpc;
+import dev.mqttsuite.auth.v1.AuthenticateReply;
+import dev.mqttsuite.auth.v1.AuthenticateRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tokens from an OIDC provider (WireMock's, signed with its JWKS): devices log in with them as the CONNECT password
+ * and through MQTT 5 enhanced authentication; admins call the API with them, by role.
+ */
+@QuarkusTest
+@WithTestResource(OidcWiremockTestResource.class)
+@TestProfile(OidcLoginTest.WithIdentityProvider.class)
+class OidcLoginTest {
+
+    public static class WithIdentityProvider implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "auth.oidc.enabled", "true",
+                    "auth.oidc.roles-claim", "groups",
+                    "auth.oidc.groups-claim", "groups",
+                    "quarkus.oidc.mqtt.auth-server-url", "${keycloak.url}/realms/quarkus",
+                    "quarkus.oidc.tenant-enabled", "true",
+                    "quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus",
+                    "quarkus.oidc.roles.role-claim-path", "groups");
+        }
+    }
+
+    private ManagedChannel channel;
+    private AuthServiceGrpc.AuthServiceBlockingStub auth;
+
+    @BeforeEach
+    void connect() {
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        auth = AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void tokenAsConnectPassword_logsInWithTheTokensGroupsAndExpiry() {
+        String token = OidcWiremockTestResource.getAccessToken("alice", Set.of("fleet-operators"));
+        AuthenticateReply reply = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("alice-device")
+                .setUsername("ignored").setPassword(ByteString.copyFromUtf8(token)).setRemoteAddress("127.0.0.1:1")
+                .setProtocolVersion(4).build());
+        assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.ALLOWED);
+        assertThat(reply.getIdentity().getKind()).isEqualTo("oidc");
+        assertThat(reply.getIdentity().getUsername()).isEqualTo("alice");
+        assertThat(reply.getIdentity().getTokenGroupsList()).contains("fleet-operators");
+        assertThat(reply.getExpiresAtMillis()).isGreaterThan(System.currentTimeMillis());
+    }
+
+    @Test
+    void tokenInEnhancedAuthentication_logsIn() {
+        String token = OidcWiremockTestResource.getAccessToken("bob", Set.of("viewers"));
+        AuthenticateReply reply = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("bob-app")
+                .setAuthenticationMethod("OAUTH2-JWT").setAuthenticationData(ByteString.copyFromUtf8(token))
+                .setRemoteAddress("127.0.0.1:1").setProtocolVersion(5).build());
+        assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.ALLOWED);
+        assertThat(reply.getIdentity().getUsername()).isEqualTo("bob");
+    }
+
+    @Test
+    void forgedToken_isRefused() {
+        String token = OidcWiremockTestResource.getAccessToken("mallory", Set.of("admins"));
+        String[] parts = token.split("\\.");
+        String forged = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+        AuthenticateReply reply = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("m")
+                .setPassword(ByteString.copyFromUtf8(forged)).setRemoteAddress("127.0.0.1:1").setProtocolVersion(4)
+                .build());
+        assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
+    }
+
+    @Test
+    void adminApi_acceptsBearerTokens_byRole() {
+        String viewer = OidcWiremockTestResource.getAccessToken("vera", Set.of("mqtt-viewer"));
+        String admin = OidcWiremockTestResource.getAccessToken("adam", Set.of("mqtt-admin"));
+        given().auth().oauth2(viewer).when().get("/api/v1/roles").then().statusCode(200);
+        given().auth().oauth2(viewer).contentType(ContentType.JSON).body("{\"name\":\"by-viewer\",\"priority\":1}")
+                .when().post("/api/v1/roles").then().statusCode(403);
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body("{\"name\":\"by-admin\",\"priority\":1}")
+                .when().post("/api/v1/roles").then().statusCode(201);
+        given().auth().oauth2(admin).when().get("/api/v1/audit?entity=role&name=by-admin").then().statusCode(200)
+                .body("[0].actor", org.hamcrest.Matchers.equalTo("adam"));
+    }
+}
