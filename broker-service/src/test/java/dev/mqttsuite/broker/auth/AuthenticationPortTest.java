@@ -131,4 +131,62 @@ class AuthenticationPortTest extends BrokerTest {
             assertThat(r.certificateIdentities()).contains("CN=device-1", "device-1.example");
         });
     }
+
+    /** CONNECT (MQTT 5) with Authentication Method TEST-TOKEN and the given data. */
+    private static byte[] connectWithToken(String clientId, String data) {
+        byte[] props = dev.mqttsuite.broker.support.RawMqttClient.concat(
+                new byte[] {0x15}, dev.mqttsuite.broker.support.RawMqttClient.utf8("TEST-TOKEN"),
+                new byte[] {0x16}, dev.mqttsuite.broker.support.RawMqttClient.utf8(data));
+        return dev.mqttsuite.broker.support.RawMqttClient.packet(0x10, dev.mqttsuite.broker.support.RawMqttClient
+                .concat(dev.mqttsuite.broker.support.RawMqttClient.utf8("MQTT"), new byte[] {5, 0x02, 0, 60,
+                        (byte) props.length}, props, dev.mqttsuite.broker.support.RawMqttClient.utf8(clientId)));
+    }
+
+    @Test
+    void credentialExpiry_endsTheSessionWithMaximumConnectTime() throws Exception {
+        var raw = raw();
+        raw.send(dev.mqttsuite.broker.support.RawMqttClient.packet(0x10, dev.mqttsuite.broker.support.RawMqttClient
+                .concat(dev.mqttsuite.broker.support.RawMqttClient.utf8("MQTT"), new byte[] {5, (byte) 0xC2, 0, 60, 0},
+                        dev.mqttsuite.broker.support.RawMqttClient.utf8(unique("short")),
+                        dev.mqttsuite.broker.support.RawMqttClient.utf8("short"),
+                        dev.mqttsuite.broker.support.RawMqttClient.utf8("pw"))));
+        assertThat(raw.read().body()[1]).as("CONNACK success").isZero();
+        var disconnect = raw.read(); // within the 5 s socket timeout: the credential lives 1 s
+        assertThat(disconnect.type()).isEqualTo(dev.mqttsuite.broker.support.RawMqttClient.DISCONNECT);
+        assertThat(disconnect.body()[0] & 0xFF).as("0xA0 Maximum connect time").isEqualTo(0xA0);
+    }
+
+    @Test
+    void reauthenticationWithAFreshToken_keepsTheSessionAlive_MQTT_4_12_1() throws Exception {
+        var raw = raw();
+        raw.send(connectWithToken(unique("reauth"), "1"));
+        var connack = raw.read();
+        assertThat(connack.body()[1]).as("CONNACK success").isZero();
+        byte[] authProps = dev.mqttsuite.broker.support.RawMqttClient.concat(new byte[] {0x15},
+                dev.mqttsuite.broker.support.RawMqttClient.utf8("TEST-TOKEN"), new byte[] {0x16},
+                dev.mqttsuite.broker.support.RawMqttClient.utf8("30"));
+        raw.send(dev.mqttsuite.broker.support.RawMqttClient.packet(0xF0, dev.mqttsuite.broker.support.RawMqttClient
+                .concat(new byte[] {0x19, (byte) authProps.length}, authProps)));
+        var auth = raw.read();
+        assertThat(auth.type()).as("AUTH answer").isEqualTo(15);
+        assertThat(auth.body()[0]).as("AUTH 0x00 Success").isZero();
+        // the first token's second has passed; the session is still alive and answers PINGREQ
+        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(1500)).until(() -> true);
+        raw.send(new byte[] {(byte) 0xC0, 0});
+        assertThat(raw.read().type()).as("PINGRESP after the first token expired").isEqualTo(13);
+    }
+
+    @Test
+    void reauthenticationWithAnotherMethod_isAProtocolError_MQTT_4_12_1_1() throws Exception {
+        var raw = raw();
+        raw.send(connectWithToken(unique("method"), "30"));
+        assertThat(raw.read().body()[1]).isZero();
+        byte[] authProps = dev.mqttsuite.broker.support.RawMqttClient.concat(new byte[] {0x15},
+                dev.mqttsuite.broker.support.RawMqttClient.utf8("OTHER"));
+        raw.send(dev.mqttsuite.broker.support.RawMqttClient.packet(0xF0, dev.mqttsuite.broker.support.RawMqttClient
+                .concat(new byte[] {0x19, (byte) authProps.length}, authProps)));
+        var disconnect = raw.read();
+        assertThat(disconnect.type()).isEqualTo(dev.mqttsuite.broker.support.RawMqttClient.DISCONNECT);
+        assertThat(disconnect.body()[0] & 0xFF).isEqualTo(0x82);
+    }
 }

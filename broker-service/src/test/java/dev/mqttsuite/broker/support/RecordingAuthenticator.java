@@ -37,6 +37,16 @@ public class RecordingAuthenticator implements Authenticator {
             return CompletableFuture.completedFuture(new AuthResult.Allowed(request.certificateIdentities().get(0),
                     Permissions.ALL, null, false));
         }
+        if ("TEST-TOKEN".equals(request.authenticationMethod())) {
+            // the "token" is the number of seconds it stays valid
+            long seconds = Long.parseLong(new String(request.authenticationData()));
+            return CompletableFuture.completedFuture(new AuthResult.Allowed("token-user", Permissions.ALL,
+                    java.time.Instant.now().plusSeconds(seconds), false));
+        }
+        if ("short".equals(request.username())) {
+            return CompletableFuture.completedFuture(new AuthResult.Allowed("short", Permissions.ALL,
+                    java.time.Instant.now().plusMillis(1000), false));
+        }
         if ("down".equals(request.username())) {
             return CompletableFuture.failedFuture(new java.io.IOException("backend unreachable"));
         }
