@@ -1,0 +1,99 @@
+package dev.mqttsuite.it.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import dev.mqttsuite.it.support.AdminClient;
+import dev.mqttsuite.it.support.ServiceProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's run command: {@code ./suite up} starts the three services on embedded defaults, prints the bootstrap
+ * admin password, a device created through the admin API publishes and subscribes with credentials, retained state
+ * and users persist across {@code down}/{@code up}, and {@code status} tells the truth.
+ */
+class SuiteCommandIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("suite.root", "..")).toAbsolutePath().normalize();
+
+    private final int authPort = ServiceProcess.freePort();
+    private final int storePort = ServiceProcess.freePort();
+    private final int brokerPort = ServiceProcess.freePort();
+    private final int mqttPort = ServiceProcess.freePort();
+
+    private Process run(Path dataDir, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("suite").toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--data-dir", dataDir.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.put("SUITE_AUTH_HTTP_PORT", Integer.toString(authPort));
+        env.put("SUITE_STORE_HTTP_PORT", Integer.toString(storePort));
+        env.put("SUITE_BROKER_HTTP_PORT", Integer.toString(brokerPort));
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("./suite %s finished", args[0]).isTrue();
+        return process;
+    }
+
+    private static String output(Process p) throws Exception {
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void suiteUp_deviceWithCredentials_persistsAcrossDownAndUp() throws Exception {
+        Path data = Files.createTempDirectory("suite-it");
+        try {
+            Process up = run(data, "up", "--mqtt-port", Integer.toString(mqttPort));
+            String printed = output(up);
+            assertThat(up.exitValue()).as(printed).isZero();
+            assertThat(printed).contains("The suite is up").contains("mqtt://127.0.0.1:" + mqttPort);
+            String password = Files.readString(data.resolve("auth/admin-password")).trim();
+            assertThat(printed).as("bootstrap admin credentials are printed").contains("admin / " + password);
+
+            AdminClient admin = new AdminClient(authPort, "admin", password);
+            admin.ok("POST", "/api/v1/roles", "{\"name\":\"demo\",\"priority\":1,\"rules\":["
+                    + "{\"effect\":\"ALLOW\",\"action\":\"PUBLISH\",\"pattern\":\"demo/#\"},"
+                    + "{\"effect\":\"ALLOW\",\"action\":\"SUBSCRIBE\",\"pattern\":\"demo/#\"}]}");
+            admin.ok("POST", "/api/v1/users", "{\"username\":\"device1\",\"password\":\"device1-secret\","
+                    + "\"roles\":[\"demo\"]}");
+            Mqtt5BlockingClient device = device();
+            device.publishWith().topic("demo/state").retain(true).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload("on".getBytes()).send();
+            device.disconnect();
+
+            assertThat(run(data, "status").exitValue()).isZero();
+            assertThat(run(data, "down").exitValue()).isZero();
+            Process stopped = run(data, "status");
+            assertThat(stopped.exitValue()).as("status after down").isNotZero();
+
+            assertThat(run(data, "up", "--mqtt-port", Integer.toString(mqttPort)).exitValue()).isZero();
+            Mqtt5BlockingClient again = device();
+            try (var publishes = again.publishes(MqttGlobalPublishFilter.ALL)) {
+                again.subscribeWith().topicFilter("demo/#").send();
+                assertThat(publishes.receive(10, TimeUnit.SECONDS)).as("retained state survived down/up")
+                        .hasValueSatisfying(p -> assertThat(new String(p.getPayloadAsBytes())).isEqualTo("on"));
+            }
+            again.disconnect();
+        } finally {
+            run(data, "down");
+        }
+    }
+
+    private Mqtt5BlockingClient device() {
+        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier("suite-device")
+                .serverHost("127.0.0.1").serverPort(mqttPort).simpleAuth().username("device1")
+                .password("device1-secret".getBytes()).applySimpleAuth().buildBlocking();
+        client.connect();
+        return client;
+    }
+}
