@@ -39,6 +39,24 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         this.broker = broker;
         this.connection = connection;
         connection.onConnected(this::replayHeld);
+        connection.onResume(this::replayDeferred);
+    }
+
+    /**
+     * Packets already read from the socket when back-pressure paused it: they wait here instead of being routed, so a
+     * paused publisher adds nothing to any queue (bounded by one socket read per connection) and nothing is dropped.
+     */
+    private final java.util.ArrayDeque<MqttMessage> deferred = new java.util.ArrayDeque<>();
+
+    private void replayDeferred() {
+        while (!deferred.isEmpty() && !connection.readingPaused()) {
+            MqttMessage message = deferred.pollFirst();
+            try {
+                onMessage(message);
+            } finally {
+                ReferenceCountUtil.release(message);
+            }
+        }
     }
 
     public MqttConnection connection() {
@@ -57,6 +75,10 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            if (connection.readingPaused() && connection.state() == ConnectionState.CONNECTED) {
+                deferred.addLast(ReferenceCountUtil.retain(message));
+                return;
+            }
             onMessage(message);
         } catch (RuntimeException e) {
             LOG.warnf(e, "%s: unexpected failure handling %s", connection, message.fixedHeader());
@@ -190,6 +212,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        deferred.forEach(ReferenceCountUtil::release);
+        deferred.clear();
         for (MqttMessage held : connection.heldWhileAuthenticating) {
             ReferenceCountUtil.release(held);
         }

@@ -68,6 +68,7 @@ public final class MqttConnection implements SessionListener {
     private Map<String, Integer> outboundAliases;
     private boolean flushPending;
     private boolean readingPaused;
+    private Runnable onResume;
     private boolean normalDisconnect;
     private boolean closeHandled;
     private ScheduledFuture<?> credentialExpiry;
@@ -421,10 +422,25 @@ public final class MqttConnection implements SessionListener {
         ctx.executor().execute(() -> {
             if (readingPaused) {
                 readingPaused = false;
-                ctx.channel().config().setAutoRead(true);
-                ctx.read();
+                if (onResume != null) {
+                    onResume.run(); // packets decoded after the pause first; may pause again
+                }
+                if (!readingPaused) {
+                    ctx.channel().config().setAutoRead(true);
+                    ctx.read();
+                }
+                flushIfNeeded();
             }
         });
+    }
+
+    /** Whether reading is paused by back-pressure: packets decoded meanwhile wait (see MqttChannelHandler). */
+    public boolean readingPaused() {
+        return readingPaused;
+    }
+
+    void onResume(Runnable replay) {
+        this.onResume = replay;
     }
 
     @Override

@@ -57,6 +57,8 @@ public final class MqttServerVerticle extends AbstractVerticle {
         NetSocketInternal internal = (NetSocketInternal) socket;
         ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
         pipeline.channel().config().setWriteBufferWaterMark(WATER_MARK);
+        // a small read batch per wake-up: bounds what one publisher can have in flight when it is paused
+        pipeline.channel().config().setMaxMessagesPerRead(4);
         MqttConnection connection = new MqttConnection(broker, socket.remoteAddress().toString(),
                 tls ? certificateIdentities(socket) : List.of());
         long connectTimeout = broker.config().mqtt().connectTimeout().toMillis();
