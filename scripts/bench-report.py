@@ -45,6 +45,9 @@ for scenario, pair in by.items():
         ov, mv = o.get(key), m.get(key)
         ratio = f"{ov / mv:.2f}" if isinstance(ov, (int, float)) and isinstance(mv, (int, float)) and mv else "–"
         lines.append(f"| {scenario} | {label} | {fmt(ov)} | {fmt(mv)} | {ratio} |")
+notes = os.path.join(os.path.dirname(md_path), "benchmarks-notes.md")
+if os.path.exists(notes):
+    lines += ["", open(notes).read().rstrip()]
 lines += ["", "![throughput and p99 latency](benchmarks.svg)", "",
           "Raw results (one JSON object per run, including the load tool's own CPU use in cores):", "", "```"]
 lines += [json.dumps(r) for r in rows]
