@@ -129,4 +129,43 @@ class AuthGrpcServiceTest {
                 .build());
         assertThat(again.getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
     }
+
+    @Test
+    void clientCertificateIdentity_mapsToTheUserNamedByItsCommonName() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        adminPost("/api/v1/users", "{\"username\":\"cert-%s\"}".formatted(suffix));
+        AuthenticateReply reply = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("device")
+                .addCertificateIdentities("CN=cert-" + suffix + ",O=Example").setRemoteAddress("127.0.0.1:1")
+                .setProtocolVersion(5).build());
+        assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.ALLOWED);
+        assertThat(reply.getIdentity().getKind()).isEqualTo("certificate");
+        assertThat(reply.getIdentity().getUsername()).isEqualTo("cert-" + suffix);
+    }
+
+    @Test
+    void anonymousPrincipal_whenEnabled_getsItsOwnRoles_andIsDeniedAgainWhenDisabled() {
+        String role = "anon-" + UUID.randomUUID().toString().substring(0, 8);
+        adminPost("/api/v1/roles", """
+                {"name":"%s","priority":1,"rules":[{"effect":"ALLOW","action":"SUBSCRIBE","pattern":"public/#"}]}"""
+                .formatted(role));
+        String etag = given().auth().preemptive().basic("admin", "test-admin-password").when()
+                .get("/api/v1/anonymous").then().extract().header("ETag");
+        String newEtag = given().auth().preemptive().basic("admin", "test-admin-password").contentType(ContentType.JSON)
+                .header("If-Match", etag).body("{\"enabled\":true,\"roles\":[\"%s\"]}".formatted(role)).when()
+                .put("/api/v1/anonymous").then().statusCode(200).extract().header("ETag");
+        try {
+            AuthenticateReply reply = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("anon-1")
+                    .setRemoteAddress("127.0.0.1:1").setProtocolVersion(4).build());
+            assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.ALLOWED);
+            assertThat(reply.getIdentity().getKind()).isEqualTo("anonymous");
+            assertThat(reply.getRulesList()).extracting(r -> r.getPattern()).containsExactly("public/#");
+        } finally {
+            given().auth().preemptive().basic("admin", "test-admin-password").contentType(ContentType.JSON)
+                    .header("If-Match", newEtag).body("{\"enabled\":false,\"roles\":[]}").when()
+                    .put("/api/v1/anonymous").then().statusCode(200);
+        }
+        assertThat(auth.authenticate(AuthenticateRequest.newBuilder().setClientId("anon-2")
+                .setRemoteAddress("127.0.0.1:1").setProtocolVersion(4).build()).getOutcome())
+                .isEqualTo(AuthenticateReply.Outcome.DENIED);
+    }
 }

@@ -56,7 +56,7 @@ public class RetainedAdminResource {
     RetainedStoreHolder store;
 
     @GET
-    @RolesAllowed(Roles.VIEWER)
+    @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     @Operation(summary = "List retained messages matching a topic filter, in topic order, a page at a time")
     public Page list(@QueryParam("filter") @DefaultValue("#") String filter,
             @QueryParam("after") String after, @QueryParam("limit") @DefaultValue("100") int limit) {
@@ -88,7 +88,7 @@ public class RetainedAdminResource {
 
     @GET
     @Path("/message")
-    @RolesAllowed(Roles.VIEWER)
+    @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     @Operation(summary = "The retained message of one topic")
     public RetainedView get(@QueryParam("topic") String topic) {
         TopicName.of(topic);
@@ -119,7 +119,7 @@ public class RetainedAdminResource {
 
     @GET
     @Path("/stats")
-    @RolesAllowed(Roles.VIEWER)
+    @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
     @Operation(summary = "Retained message count and payload bytes")
     public Stats stats() {
         return new Stats(store.repository().count(), store.repository().payloadBytes());
