@@ -61,8 +61,9 @@ class SharedSubscriptionTest extends BrokerTest {
         assertThat(inflight.type()).as("only member gets it first").isEqualTo(RawMqttClient.PUBLISH);
 
         Mqtt5BlockingClient other = mqtt5(unique("other"));
-        other.subscribeWith().topicFilter(shared).qos(MqttQos.AT_LEAST_ONCE).send();
+        // register the receiving flow before subscribing: the hand-over can arrive right after the close
         try (var publishes = other.publishes(MqttGlobalPublishFilter.ALL)) {
+            other.subscribeWith().topicFilter(shared).qos(MqttQos.AT_LEAST_ONCE).send();
             slow.close(); // never acknowledged
             Optional<Mqtt5Publish> handedOver = publishes.receive(5, TimeUnit.SECONDS);
             assertThat(handedOver).isPresent();
