@@ -97,7 +97,7 @@ public final class BrokerCore {
     private Permissions permissionsOf(Session session) {
         SessionListener listener = sessions.connectionOf(session);
         if (listener instanceof MqttConnection connection) {
-            return connection.isSuperuser() ? Permissions.ALL : connection.permissions();
+            return connection.effectivePermissions();
         }
         return session.offlinePermissions();
     }

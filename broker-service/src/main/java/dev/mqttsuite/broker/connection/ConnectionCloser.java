@@ -36,8 +36,7 @@ public final class ConnectionCloser {
         broker.metrics().disconnected();
         boolean stillAttached = broker.sessions().detach(session, connection);
         if (stillAttached) {
-            session.offlinePermissions(connection.isSuperuser()
-                    ? dev.mqttsuite.broker.auth.Permissions.ALL : connection.permissions());
+            session.offlinePermissions(connection.effectivePermissions());
         }
         publishWill(connection, session, stillAttached);
         if (!stillAttached) {
@@ -65,8 +64,7 @@ public final class ConnectionCloser {
         if (will == null || connection.normalDisconnect()) {
             return; // DISCONNECT 0x00 discards the will [MQTT-3.1.2-10]
         }
-        Will.Pending pending = new Will.Pending(will, connection.isSuperuser()
-                ? dev.mqttsuite.broker.auth.Permissions.ALL : connection.permissions());
+        Will.Pending pending = new Will.Pending(will, connection.effectivePermissions());
         long delay = Math.min(will.delaySeconds(), connection.sessionExpiryInterval());
         if (delay == 0 || session.isEnded()) {
             broker.wills().publish(pending);

@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,7 +75,7 @@ public final class MqttConnection implements SessionListener {
     private ScheduledFuture<?> credentialExpiry;
     private Runnable replayHeld;
     /** Finishes CONNECT once a multi-step enhanced authentication succeeds. */
-    private java.util.function.Consumer<AuthResult.Allowed> pendingConnect;
+    private Consumer<AuthResult.Allowed> pendingConnect;
     /** Packets that arrived while authentication was in progress, replayed after CONNACK. */
     final List<MqttMessage> heldWhileAuthenticating = new ArrayList<>();
 
@@ -134,8 +135,9 @@ public final class MqttConnection implements SessionListener {
         return permissions;
     }
 
-    public boolean isSuperuser() {
-        return superuser;
+    /** What this connection may do right now: everything for a superuser, else its compiled permissions. */
+    public Permissions effectivePermissions() {
+        return superuser ? Permissions.ALL : permissions;
     }
 
     public String principal() {
@@ -214,11 +216,11 @@ public final class MqttConnection implements SessionListener {
         return authAttachment;
     }
 
-    public void pendingConnect(java.util.function.Consumer<AuthResult.Allowed> completion) {
+    public void pendingConnect(Consumer<AuthResult.Allowed> completion) {
         this.pendingConnect = completion;
     }
 
-    public java.util.function.Consumer<AuthResult.Allowed> pendingConnect() {
+    public Consumer<AuthResult.Allowed> pendingConnect() {
         return pendingConnect;
     }
 

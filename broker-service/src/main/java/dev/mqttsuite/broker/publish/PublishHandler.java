@@ -80,7 +80,7 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
             reject(connection, qos, packetId, PubackReasonCode.PAYLOAD_FORMAT_INVALID); // [MQTT-3.3.2-? 0x99]
             return;
         }
-        if (!connection.isSuperuser() && !connection.permissions().mayPublish(topic, qos, retain)) {
+        if (!connection.effectivePermissions().mayPublish(topic, qos, retain)) {
             reject(connection, qos, packetId, PubackReasonCode.NOT_AUTHORIZED);
             return;
         }

@@ -1,5 +1,6 @@
 package dev.mqttsuite.broker.session;
 
+import dev.mqttsuite.broker.auth.Permissions;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.metrics.BrokerMetrics.DropReason;
 import dev.mqttsuite.broker.subscribe.SubscriptionOptions;
@@ -46,8 +47,8 @@ public final class Session {
     private final Set<SessionListener> pausedPublishers = new HashSet<>();
     private final List<Runnable> whenQueueLow = new ArrayList<>();
     /** Permissions that apply while no connection is attached (queued messages for an offline session). */
-    private volatile dev.mqttsuite.broker.auth.Permissions offlinePermissions =
-            dev.mqttsuite.broker.auth.Permissions.ALL;
+    private volatile Permissions offlinePermissions =
+            Permissions.ALL;
     /** Cancels a pending expiry timer when the client comes back. */
     private Runnable pendingTimerCancel;
 
@@ -115,11 +116,11 @@ public final class Session {
     }
 
     /** The permissions of the last connection, kept for deliveries queued while offline. */
-    public dev.mqttsuite.broker.auth.Permissions offlinePermissions() {
+    public Permissions offlinePermissions() {
         return offlinePermissions;
     }
 
-    public void offlinePermissions(dev.mqttsuite.broker.auth.Permissions permissions) {
+    public void offlinePermissions(Permissions permissions) {
         this.offlinePermissions = permissions;
     }
 

@@ -92,7 +92,7 @@ public final class SubscribeHandler implements PacketHandler<MqttSubscribeMessag
             return SubackReasonCode.TOPIC_FILTER_INVALID;
         }
         int qos = Math.min(option.qos().value(), broker.config().limits().maxQos());
-        if (!connection.isSuperuser() && !connection.permissions().maySubscribe(topic.filter(), qos)) {
+        if (!connection.effectivePermissions().maySubscribe(topic.filter(), qos)) {
             return SubackReasonCode.NOT_AUTHORIZED;
         }
         if (!session.canAddSubscription(topic)) {

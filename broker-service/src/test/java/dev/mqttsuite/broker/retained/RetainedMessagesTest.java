@@ -59,9 +59,9 @@ class RetainedMessagesTest extends BrokerTest {
         String topic = unique("replace");
         String expiring = unique("expiring");
         Mqtt5BlockingClient publisher = mqtt5(unique("pub"));
-        publisher.publishWith().topic(topic).retain(true).payload("old".getBytes()).send();
-        publisher.publishWith().topic(topic).retain(true).payload("new".getBytes()).send();
-        publisher.publishWith().topic(expiring).retain(true).messageExpiryInterval(1).payload("x".getBytes()).send();
+        publisher.publishWith().topic(topic).retain(true).qos(MqttQos.AT_LEAST_ONCE).payload("old".getBytes()).send();
+        publisher.publishWith().topic(topic).retain(true).qos(MqttQos.AT_LEAST_ONCE).payload("new".getBytes()).send();
+        publisher.publishWith().topic(expiring).retain(true).qos(MqttQos.AT_LEAST_ONCE).messageExpiryInterval(1).payload("x".getBytes()).send();
         // let the one-second expiry interval pass (the interval itself is what is tested)
         org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(1100)).until(() -> true);
         Mqtt5BlockingClient subscriber = mqtt5(unique("sub"));
