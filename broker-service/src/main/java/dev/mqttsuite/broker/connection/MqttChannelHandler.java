@@ -48,6 +48,21 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
      */
     private final java.util.ArrayDeque<MqttMessage> deferred = new java.util.ArrayDeque<>();
 
+    /**
+     * PUBLISH waits while the connection is paused, and so do the packets whose order relative to its PUBLISHes
+     * matters (SUBSCRIBE, UNSUBSCRIBE, DISCONNECT). Acknowledgements and PINGREQ go through at once: a paused
+     * publisher that is also a subscriber keeps acknowledging, so its own deliveries keep draining.
+     */
+    private static boolean mustWaitBehindPublishes(MqttMessage message) {
+        if (message.decoderResult().isFailure() || message.fixedHeader() == null) {
+            return false; // a malformed packet disconnects at once
+        }
+        return switch (message.fixedHeader().messageType()) {
+            case PUBLISH, SUBSCRIBE, UNSUBSCRIBE, DISCONNECT -> true;
+            default -> false;
+        };
+    }
+
     private void replayDeferred() {
         while (!deferred.isEmpty() && !connection.readingPaused()) {
             MqttMessage message = deferred.pollFirst();
@@ -75,7 +90,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            if (connection.readingPaused() && connection.state() == ConnectionState.CONNECTED) {
+            if (connection.state() == ConnectionState.CONNECTED && (!deferred.isEmpty() || connection.readingPaused())
+                    && mustWaitBehindPublishes(message)) {
                 deferred.addLast(ReferenceCountUtil.retain(message));
                 return;
             }
