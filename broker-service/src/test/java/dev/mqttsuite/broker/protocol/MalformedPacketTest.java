@@ -99,7 +99,7 @@ class MalformedPacketTest extends BrokerTest {
         assertThat(answer.body()[0] & 0xFF).as(label + ": reason code").isEqualTo(reason);
         assertThat(raw.closedByServer()).as(label + ": connection closed").isTrue();
 
-        try (var publishes = bystander.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = listen(bystander)) {
             mqtt5(unique("pub")).publishWith().topic(topic).payload(new byte[] {1}).send();
             assertThat(publishes.receive(5, TimeUnit.SECONDS)).as("other clients unaffected").isPresent();
         }

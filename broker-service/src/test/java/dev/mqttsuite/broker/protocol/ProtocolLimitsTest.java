@@ -34,7 +34,7 @@ class ProtocolLimitsTest extends BrokerTest {
         String topic = unique("alias");
         Mqtt5BlockingClient subscriber = mqtt5(unique("sub"));
         subscriber.subscribeWith().topicFilter(topic).send();
-        try (var publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = listen(subscriber)) {
             RawMqttClient raw = raw();
             raw.connect5(unique("aliaser"));
             // PUBLISH QoS 0 with topic + alias 3, then with empty topic + alias 3
@@ -102,7 +102,7 @@ class ProtocolLimitsTest extends BrokerTest {
         assertThat(small.read().type()).isEqualTo(RawMqttClient.SUBACK);
         Mqtt5BlockingClient large = mqtt5(unique("large"));
         large.subscribeWith().topicFilter(topic).send();
-        try (var publishes = large.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = listen(large)) {
             Mqtt5BlockingClient publisher = mqtt5(unique("pub"));
             publisher.publishWith().topic(topic).payload(new byte[500]).send();
             publisher.publishWith().topic(topic).payload("fits".getBytes()).send();
@@ -151,7 +151,7 @@ class ProtocolLimitsTest extends BrokerTest {
         String topic = unique("expiry");
         Mqtt5BlockingClient subscriber = mqtt5(unique("sub"));
         subscriber.subscribeWith().topicFilter(topic).send();
-        try (var publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = listen(subscriber)) {
             mqtt5(unique("pub")).publishWith().topic(topic).messageExpiryInterval(60).payload(new byte[] {1}).send();
             Optional<Mqtt5Publish> p = publishes.receive(5, TimeUnit.SECONDS);
             assertThat(p).isPresent();
@@ -164,7 +164,7 @@ class ProtocolLimitsTest extends BrokerTest {
         String topic = unique("props");
         Mqtt5BlockingClient subscriber = mqtt5(unique("sub"));
         subscriber.subscribeWith().topicFilter(topic).send();
-        try (var publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = listen(subscriber)) {
             mqtt5(unique("pub")).publishWith().topic(topic).contentType("application/json")
                     .responseTopic("reply/here").correlationData("corr".getBytes())
                     .payloadFormatIndicator(com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator.UTF_8)

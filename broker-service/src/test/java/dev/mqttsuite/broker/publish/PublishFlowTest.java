@@ -26,7 +26,7 @@ class PublishFlowTest extends BrokerTest {
         String topic = unique("flow") + "/a";
         Mqtt5BlockingClient subscriber = mqtt5(unique("sub"));
         subscriber.subscribeWith().topicFilter(topic).qos(MqttQos.EXACTLY_ONCE).send();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(subscriber)) {
             Mqtt5BlockingClient publisher = mqtt5(unique("pub"));
             publisher.publishWith().topic(topic).qos(qos).payload("hello".getBytes(StandardCharsets.UTF_8)).send();
             Optional<Mqtt5Publish> received = publishes.receive(5, TimeUnit.SECONDS);
@@ -50,7 +50,7 @@ class PublishFlowTest extends BrokerTest {
         String topic = unique("downgrade");
         Mqtt5BlockingClient subscriber = mqtt5(unique("sub"));
         subscriber.subscribeWith().topicFilter(topic).qos(MqttQos.AT_MOST_ONCE).send();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(subscriber)) {
             mqtt5(unique("pub")).publishWith().topic(topic).qos(MqttQos.EXACTLY_ONCE).payload(new byte[] {7}).send();
             assertThat(publishes.receive(5, TimeUnit.SECONDS)).get()
                     .extracting(Mqtt5Publish::getQos).isEqualTo(MqttQos.AT_MOST_ONCE);

@@ -28,7 +28,7 @@ class RetainedMessagesTest extends BrokerTest {
                     .payload(new byte[] {(byte) i}).send();
         }
         Mqtt5BlockingClient subscriber = mqtt5(unique("sub"));
-        try (var publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = listen(subscriber)) {
             subscriber.subscribeWith().topicFilter(base + "/+/state").qos(MqttQos.AT_LEAST_ONCE).send();
             Set<String> topics = new HashSet<>();
             for (int i = 0; i < count; i++) {
@@ -48,7 +48,7 @@ class RetainedMessagesTest extends BrokerTest {
         publisher.publishWith().topic(topic).retain(true).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
         publisher.publishWith().topic(topic).retain(true).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[0]).send();
         Mqtt5BlockingClient subscriber = mqtt5(unique("sub"));
-        try (var publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = listen(subscriber)) {
             subscriber.subscribeWith().topicFilter(topic).send();
             assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
         }
@@ -65,7 +65,7 @@ class RetainedMessagesTest extends BrokerTest {
         // let the one-second expiry interval pass (the interval itself is what is tested)
         org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(1100)).until(() -> true);
         Mqtt5BlockingClient subscriber = mqtt5(unique("sub"));
-        try (var publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = listen(subscriber)) {
             subscriber.subscribeWith().topicFilter(topic).send();
             subscriber.subscribeWith().topicFilter(expiring).send();
             Optional<Mqtt5Publish> p = publishes.receive(5, TimeUnit.SECONDS);

@@ -52,7 +52,7 @@ class TlsListenerTest {
                 .buildBlocking();
         tlsClient.connect();
         tlsClient.subscribeWith().topicFilter("tls/test").send();
-        try (var publishes = tlsClient.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = dev.mqttsuite.broker.support.BrokerTest.listen(tlsClient)) {
             Mqtt5BlockingClient plain = MqttClient.builder().useMqttVersion5().identifier("plain-client")
                     .serverHost("127.0.0.1").serverPort(broker.mqttPort()).buildBlocking();
             plain.connect();

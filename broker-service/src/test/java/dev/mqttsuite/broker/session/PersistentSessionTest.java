@@ -46,7 +46,7 @@ class PersistentSessionTest extends BrokerTest {
         publisher.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload("qos0".getBytes()).send();
 
         Mqtt5BlockingClient back = mqtt5Builder(id).buildBlocking();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = back.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(back)) {
             assertThat(back.connectWith().cleanStart(false).sessionExpiryInterval(300).send().isSessionPresent())
                     .as("session present [MQTT-3.2.2-2]").isTrue();
             onCleanup(back::disconnect);
@@ -73,7 +73,7 @@ class PersistentSessionTest extends BrokerTest {
         Mqtt5BlockingClient second = mqtt5Builder(id).buildBlocking();
         assertThat(second.connectWith().cleanStart(true).send().isSessionPresent()).isFalse();
         onCleanup(second::disconnect);
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = second.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(second)) {
             mqtt5(unique("pub")).publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
             assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
         }

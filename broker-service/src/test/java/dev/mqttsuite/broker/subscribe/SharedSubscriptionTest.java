@@ -29,7 +29,7 @@ class SharedSubscriptionTest extends BrokerTest {
         Mqtt5BlockingClient b = mqtt5(unique("b"));
         a.subscribeWith().topicFilter(shared).qos(MqttQos.AT_LEAST_ONCE).send();
         b.subscribeWith().topicFilter(shared).qos(MqttQos.AT_LEAST_ONCE).send();
-        try (var pa = a.publishes(MqttGlobalPublishFilter.ALL); var pb = b.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var pa = listen(a); var pb = listen(b)) {
             Mqtt5BlockingClient publisher = mqtt5(unique("pub"));
             for (int i = 0; i < 20; i++) {
                 publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
@@ -62,7 +62,7 @@ class SharedSubscriptionTest extends BrokerTest {
 
         Mqtt5BlockingClient other = mqtt5(unique("other"));
         // register the receiving flow before subscribing: the hand-over can arrive right after the close
-        try (var publishes = other.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = listen(other)) {
             other.subscribeWith().topicFilter(shared).qos(MqttQos.AT_LEAST_ONCE).send();
             slow.close(); // never acknowledged
             Optional<Mqtt5Publish> handedOver = publishes.receive(5, TimeUnit.SECONDS);

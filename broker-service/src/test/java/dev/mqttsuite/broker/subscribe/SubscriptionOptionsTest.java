@@ -25,7 +25,7 @@ class SubscriptionOptionsTest extends BrokerTest {
         String topic = unique("nolocal");
         Mqtt5BlockingClient client = mqtt5(unique("self"));
         client.subscribeWith().topicFilter(topic).noLocal(true).send();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(client)) {
             client.publishWith().topic(topic).payload(new byte[] {1}).send();
             assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
             mqtt5(unique("other")).publishWith().topic(topic).payload(new byte[] {2}).send();
@@ -64,7 +64,7 @@ class SubscriptionOptionsTest extends BrokerTest {
         String topic = unique("rh2");
         mqtt5(unique("pub")).publishWith().topic(topic).retain(true).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send(); // acknowledged: stored before the subscription
         Mqtt5BlockingClient client = mqtt5(unique("rh"));
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(client)) {
             client.subscribeWith().topicFilter(topic).retainHandling(Mqtt5RetainHandling.DO_NOT_SEND).send();
             assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
             client.subscribeWith().topicFilter(topic).retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST)
@@ -87,7 +87,7 @@ class SubscriptionOptionsTest extends BrokerTest {
                 .send();
         Mqtt5BlockingClient clears = mqtt5(unique("clears"));
         clears.subscribeWith().topicFilter(topic).retainHandling(Mqtt5RetainHandling.DO_NOT_SEND).send();
-        try (var p1 = keeps.publishes(MqttGlobalPublishFilter.ALL); var p2 = clears.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var p1 = listen(keeps); var p2 = listen(clears)) {
             mqtt5(unique("pub")).publishWith().topic(topic).retain(true).payload(new byte[] {1}).send();
             assertThat(p1.receive(5, TimeUnit.SECONDS)).get().extracting(Mqtt5Publish::isRetain).isEqualTo(true);
             assertThat(p2.receive(5, TimeUnit.SECONDS)).get().extracting(Mqtt5Publish::isRetain).isEqualTo(false);

@@ -65,6 +65,20 @@ public abstract class BrokerTest {
         return client;
     }
 
+    /**
+     * The client's incoming PUBLISH stream, registered for sure before this returns. HiveMQ's client registers a
+     * publishes flow on its event loop asynchronously; a message read in the same loop turn could otherwise miss it.
+     * The UNSUBSCRIBE round trip runs behind the registration task on that loop.
+     */
+    public static Mqtt5BlockingClient.Mqtt5Publishes listen(Mqtt5BlockingClient client) {
+        Mqtt5BlockingClient.Mqtt5Publishes publishes = client.publishes(
+                com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL);
+        if (client.getState().isConnected()) {
+            client.unsubscribeWith().topicFilter("$sync/listen").send();
+        } // else: the CONNECT round trip that follows does the same
+        return publishes;
+    }
+
     protected RawMqttClient raw() throws Exception {
         RawMqttClient client = new RawMqttClient("127.0.0.1", port());
         cleanups.add(client::closeQuietly);

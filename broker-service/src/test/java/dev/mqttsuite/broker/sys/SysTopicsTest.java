@@ -27,8 +27,8 @@ class SysTopicsTest extends BrokerTest {
         Mqtt5BlockingClient sys = mqtt5(unique("sys"));
         sys.subscribeWith().topicFilter("$SYS/broker/#").send();
         Map<String, String> seen = new HashMap<>();
-        try (var publishes = sys.publishes(MqttGlobalPublishFilter.ALL);
-                var everything = all.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = listen(sys);
+                var everything = listen(all)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!seen.containsKey("$SYS/broker/retained messages/count") && System.nanoTime() < deadline) {
                 Optional<Mqtt5Publish> p = publishes.receive(1, TimeUnit.SECONDS);

@@ -34,7 +34,7 @@ class WillTest extends BrokerTest {
         String topic = unique("will");
         Mqtt5BlockingClient watcher = mqtt5(unique("watch"));
         watcher.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(watcher)) {
             RawMqttClient raw = raw();
             raw.send(connectWithWill(unique("dying"), topic, 0, 0));
             assertThat(raw.read().type()).isEqualTo(RawMqttClient.CONNACK);
@@ -51,7 +51,7 @@ class WillTest extends BrokerTest {
         String topic = unique("will");
         Mqtt5BlockingClient watcher = mqtt5(unique("watch"));
         watcher.subscribeWith().topicFilter(topic).send();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(watcher)) {
             Mqtt5BlockingClient client = mqtt5Builder(unique("polite")).willPublish().topic(topic)
                     .payload("gone".getBytes()).applyWillPublish().buildBlocking();
             client.connect();
@@ -65,7 +65,7 @@ class WillTest extends BrokerTest {
         String topic = unique("will");
         Mqtt5BlockingClient watcher = mqtt5(unique("watch"));
         watcher.subscribeWith().topicFilter(topic).send();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(watcher)) {
             Mqtt5BlockingClient client = mqtt5Builder(unique("with-will")).willPublish().topic(topic)
                     .payload("gone".getBytes()).applyWillPublish().buildBlocking();
             client.connect();
@@ -80,7 +80,7 @@ class WillTest extends BrokerTest {
         String id = unique("flaky");
         Mqtt5BlockingClient watcher = mqtt5(unique("watch"));
         watcher.subscribeWith().topicFilter(topic).send();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(watcher)) {
             RawMqttClient raw = raw();
             raw.send(connectWithWill(id, topic, 2, 60));
             assertThat(raw.read().type()).isEqualTo(RawMqttClient.CONNACK);
@@ -97,7 +97,7 @@ class WillTest extends BrokerTest {
         String topic = unique("will");
         Mqtt5BlockingClient watcher = mqtt5(unique("watch"));
         watcher.subscribeWith().topicFilter(topic).send();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(watcher)) {
             RawMqttClient raw = raw();
             raw.send(connectWithWill(unique("away"), topic, 1, 60));
             assertThat(raw.read().type()).isEqualTo(RawMqttClient.CONNACK);

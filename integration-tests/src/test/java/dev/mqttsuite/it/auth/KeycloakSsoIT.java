@@ -176,7 +176,7 @@ class KeycloakSsoIT {
             Awaitility.await().pollDelay(Duration.ofSeconds(4)).until(() -> true);
             truck.toAsync().reauth().get(10, TimeUnit.SECONDS);
         }
-        try (var publishes = truck.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = dev.mqttsuite.it.support.Listen.listen(truck)) {
             truck.publishWith().topic("fleet/truck-a/alive").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1})
                     .send();
             assertThat(publishes.receive(5, TimeUnit.SECONDS)).as("session still alive after 14 s").isPresent();

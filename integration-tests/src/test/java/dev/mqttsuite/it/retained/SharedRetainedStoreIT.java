@@ -92,7 +92,7 @@ class SharedRetainedStoreIT {
         publisher.publishWith().topic("it/shared/state").retain(true).qos(MqttQos.AT_LEAST_ONCE)
                 .contentType("text/plain").payload("on".getBytes()).send();
         Mqtt5BlockingClient subscriber = client(mqttB);
-        try (var publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = dev.mqttsuite.it.support.Listen.listen(subscriber)) {
             subscriber.subscribeWith().topicFilter("it/shared/#").send();
             Optional<Mqtt5Publish> retained = publishes.receive(10, TimeUnit.SECONDS);
             assertThat(retained).isPresent();
@@ -118,7 +118,7 @@ class SharedRetainedStoreIT {
         java.util.concurrent.CompletableFuture.allOf(acks.toArray(new java.util.concurrent.CompletableFuture[0]))
                 .get(60, TimeUnit.SECONDS);
         Mqtt5BlockingClient subscriber = client(mqttB);
-        try (var publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = dev.mqttsuite.it.support.Listen.listen(subscriber)) {
             subscriber.subscribeWith().topicFilter("it/bulk/+").qos(MqttQos.AT_LEAST_ONCE).send();
             Set<String> topics = new HashSet<>();
             while (topics.size() < count) {
@@ -141,7 +141,7 @@ class SharedRetainedStoreIT {
         store.kill();
         store.restart(); // same data directory and port: the brokers reconnect on their own
         Mqtt5BlockingClient subscriber = client(mqttB);
-        try (var publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = dev.mqttsuite.it.support.Listen.listen(subscriber)) {
             subscriber.subscribeWith().topicFilter("it/durable/#").send();
             Optional<Mqtt5Publish> p = publishes.receive(10, TimeUnit.SECONDS);
             assertThat(p).isPresent();
@@ -157,7 +157,7 @@ class SharedRetainedStoreIT {
         Mqtt5BlockingClient subscriber = client(mqttB);
         subscriber.subscribeWith().topicFilter("it/down/#").send();
         Mqtt5BlockingClient publisher = client(mqttB);
-        try (var publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+        try (var publishes = dev.mqttsuite.it.support.Listen.listen(subscriber)) {
             assertThatThrownBy(() -> publisher.publishWith().topic("it/down/r").retain(true)
                     .qos(MqttQos.AT_LEAST_ONCE).payload("r".getBytes()).send())
                     .isInstanceOfSatisfying(Mqtt5PubAckException.class, e -> assertThat(

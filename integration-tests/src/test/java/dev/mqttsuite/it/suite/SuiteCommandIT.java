@@ -78,7 +78,7 @@ class SuiteCommandIT {
 
             assertThat(run(data, "up", "--mqtt-port", Integer.toString(mqttPort)).exitValue()).isZero();
             Mqtt5BlockingClient again = device();
-            try (var publishes = again.publishes(MqttGlobalPublishFilter.ALL)) {
+            try (var publishes = dev.mqttsuite.it.support.Listen.listen(again)) {
                 again.subscribeWith().topicFilter("demo/#").send();
                 assertThat(publishes.receive(10, TimeUnit.SECONDS)).as("retained state survived down/up")
                         .hasValueSatisfying(p -> assertThat(new String(p.getPayloadAsBytes())).isEqualTo("on"));
