@@ -169,10 +169,8 @@ final class LeanClient {
     CompletableFuture<Void> subscribe(String filter, int qos) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         channel.writeAndFlush(MqttMessageBuilders.subscribe().messageId(1)
-                .addSubscription(MqttQoS.valueOf(qos), filter).build()).addListener(f -> {
-                    // a SUBACK follows; give the broker a moment is not needed: ordering on one connection holds
-                    done.complete(null);
-                });
+                .addSubscription(MqttQoS.valueOf(qos), filter).build())
+                .addListener(f -> done.complete(null)); // written; the caller waits before publishing
         return done;
     }
 

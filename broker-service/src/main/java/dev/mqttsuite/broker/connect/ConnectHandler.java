@@ -154,7 +154,7 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
             serverKeepAlive = keepAlive;
         }
 
-        connection.negotiated(clientId, keepAlive, receiveMaximum, maximumPacketSize, topicAliasMaximum,
+        connection.negotiated(clientId, receiveMaximum, maximumPacketSize, topicAliasMaximum,
                 problemInformation, authMethod);
         connection.sessionExpiryInterval(grantedExpiry);
         connection.will(will);

@@ -59,7 +59,6 @@ public final class MqttConnection implements SessionListener {
     private volatile boolean superuser;
     private volatile Object authAttachment;
     private String authenticationMethod;
-    private int keepAliveSeconds;
     private int clientReceiveMaximum = 65535;
     private long clientMaximumPacketSize = Long.MAX_VALUE;
     private int clientTopicAliasMaximum;
@@ -140,10 +139,6 @@ public final class MqttConnection implements SessionListener {
         return superuser ? Permissions.ALL : permissions;
     }
 
-    public String principal() {
-        return principal;
-    }
-
     public String authenticationMethod() {
         return authenticationMethod;
     }
@@ -173,10 +168,9 @@ public final class MqttConnection implements SessionListener {
     }
 
     /** Records what CONNECT negotiated. */
-    public void negotiated(String id, int keepAlive, int receiveMaximum, long maximumPacketSize, int topicAliasMaximum,
+    public void negotiated(String id, int receiveMaximum, long maximumPacketSize, int topicAliasMaximum,
             boolean problemInformation, String authMethod) {
         this.clientId = id;
-        this.keepAliveSeconds = keepAlive;
         this.clientReceiveMaximum = receiveMaximum;
         this.clientMaximumPacketSize = maximumPacketSize;
         this.clientTopicAliasMaximum = topicAliasMaximum;
@@ -242,10 +236,6 @@ public final class MqttConnection implements SessionListener {
 
     public void attachSession(Session attachedSession) {
         this.session = attachedSession;
-    }
-
-    public int keepAliveSeconds() {
-        return keepAliveSeconds;
     }
 
     public boolean normalDisconnect() {
@@ -447,6 +437,6 @@ public final class MqttConnection implements SessionListener {
 
     @Override
     public String toString() {
-        return "MqttConnection[" + clientId + " " + remoteAddress + " " + version + "]";
+        return "MqttConnection[" + clientId + " " + principal + " " + remoteAddress + " " + version + "]";
     }
 }

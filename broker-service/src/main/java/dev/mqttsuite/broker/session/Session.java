@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.HashSet;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -96,10 +95,6 @@ public final class Session {
             });
         }
         return true;
-    }
-
-    public synchronized boolean isAttached(SessionListener listener) {
-        return connection == listener;
     }
 
     public synchronized boolean isConnected() {
@@ -390,11 +385,6 @@ public final class Session {
         return inflight.size();
     }
 
-    /** Applies {@code action} to every queued and inflight delivery (for tests and diagnostics). */
-    public synchronized void forEachPending(Consumer<Delivery> action) {
-        inflight.values().forEach(action);
-        queue.forEach(action);
-    }
 
     @Override
     public String toString() {

@@ -45,7 +45,7 @@ public final class SessionRegistry {
      * with the same client id is returned for the caller to close with 0x8E [MQTT-3.1.4-3].
      */
     public Attach attach(String clientId, boolean cleanStart, SessionListener connection, long expiryInterval) {
-        Object[] outcome = new Object[3];
+        Attach[] outcome = new Attach[1];
         List<Session> ended = new ArrayList<>(1);
         sessions.compute(clientId, (id, existing) -> {
             SessionListener previous = existing == null ? null : attached.get(existing);
@@ -66,15 +66,13 @@ public final class SessionRegistry {
             }
             target.attach(connection, expiryInterval);
             attached.put(target, connection);
-            outcome[0] = target;
-            outcome[1] = present;
-            outcome[2] = previous;
+            outcome[0] = new Attach(target, present, previous);
             return target;
         });
         for (Session old : ended) {
             discard(old);
         }
-        return new Attach((Session) outcome[0], (Boolean) outcome[1], (SessionListener) outcome[2]);
+        return outcome[0];
     }
 
     /** The connection closed; returns true if the session was still attached to it. */
