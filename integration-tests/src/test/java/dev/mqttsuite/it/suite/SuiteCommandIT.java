@@ -7,6 +7,8 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.mqttsuite.it.support.AdminClient;
+import dev.mqttsuite.it.support.Http;
+import dev.mqttsuite.it.support.MosquittoProcess;
 import dev.mqttsuite.it.support.ServiceProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +31,7 @@ class SuiteCommandIT {
     private final int storePort = ServiceProcess.freePort();
     private final int brokerPort = ServiceProcess.freePort();
     private final int mqttPort = ServiceProcess.freePort();
+    private final int bridgePort = ServiceProcess.freePort();
 
     private Process run(Path dataDir, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("suite").toString()));
@@ -39,6 +42,7 @@ class SuiteCommandIT {
         env.put("SUITE_AUTH_HTTP_PORT", Integer.toString(authPort));
         env.put("SUITE_STORE_HTTP_PORT", Integer.toString(storePort));
         env.put("SUITE_BROKER_HTTP_PORT", Integer.toString(brokerPort));
+        env.put("SUITE_BRIDGE_HTTP_PORT", Integer.toString(bridgePort));
         env.put("JAVA_HOME", System.getProperty("java.home"));
         Process process = builder.start();
         assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("./suite %s finished", args[0]).isTrue();
@@ -52,6 +56,7 @@ class SuiteCommandIT {
     @Test
     void suiteUp_deviceWithCredentials_persistsAcrossDownAndUp() throws Exception {
         Path data = Files.createTempDirectory("suite-it");
+        MosquittoProcess mosquitto = null;
         try {
             Process up = run(data, "up", "--mqtt-port", Integer.toString(mqttPort));
             String printed = output(up);
@@ -76,16 +81,48 @@ class SuiteCommandIT {
             Process stopped = run(data, "status");
             assertThat(stopped.exitValue()).as("status after down").isNotZero();
 
-            assertThat(run(data, "up", "--mqtt-port", Integer.toString(mqttPort)).exitValue()).isZero();
+            // up again, now with a bridge to a Mosquitto: the bridge-service joins the suite
+            mosquitto = new MosquittoProcess().start();
+            Path bridges = data.resolve("bridges.properties");
+            Files.writeString(bridges, String.join("\n",
+                    "bridge.local.username=device1",
+                    "bridge.local.password=device1-secret",
+                    "bridge.bridges.edge.remote.host=127.0.0.1",
+                    "bridge.bridges.edge.remote.port=" + mosquitto.port(),
+                    "bridge.bridges.edge.topics[0].filter=demo/#",
+                    "bridge.bridges.edge.topics[0].remote-prefix=suite/", ""));
+            Process upAgain = run(data, "up", "--mqtt-port", Integer.toString(mqttPort), "--bridges",
+                    bridges.toString());
+            String printedAgain = output(upAgain);
+            assertThat(upAgain.exitValue()).as(printedAgain).isZero();
+            assertThat(printedAgain).contains("bridge-service ready").contains("Bridges");
+            org.awaitility.Awaitility.await("bridge connected to both brokers").atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> Http.get(bridgePort, "/q/health/ready").statusCode() == 200);
+            Mqtt5BlockingClient remote = MqttClient.builder().useMqttVersion5().identifier("suite-remote")
+                    .serverHost("127.0.0.1").serverPort(mosquitto.port()).buildBlocking();
+            remote.connect();
+            Mqtt5BlockingClient.Mqtt5Publishes bridged = dev.mqttsuite.it.support.Listen.listen(remote);
+            remote.subscribeWith().topicFilter("suite/demo/live").qos(MqttQos.AT_LEAST_ONCE).send();
+
             Mqtt5BlockingClient again = device();
             try (var publishes = dev.mqttsuite.it.support.Listen.listen(again)) {
                 again.subscribeWith().topicFilter("demo/#").send();
                 assertThat(publishes.receive(10, TimeUnit.SECONDS)).as("retained state survived down/up")
                         .hasValueSatisfying(p -> assertThat(new String(p.getPayloadAsBytes())).isEqualTo("on"));
             }
+            again.publishWith().topic("demo/live").qos(MqttQos.AT_LEAST_ONCE).payload("bridged".getBytes()).send();
+            assertThat(bridged.receive(10, TimeUnit.SECONDS)).as("bridged to Mosquitto with the remote prefix")
+                    .hasValueSatisfying(p -> assertThat(p.getTopic().toString()).isEqualTo("suite/demo/live"));
             again.disconnect();
+            remote.disconnect();
+            assertThat(output(run(data, "status"))).contains("bridge-service: running");
+            assertThat(run(data, "down").exitValue()).isZero();
+            assertThat(output(run(data, "status"))).doesNotContain("bridge-service: running");
         } finally {
             run(data, "down");
+            if (mosquitto != null) {
+                mosquitto.stop();
+            }
         }
     }
 
