@@ -43,6 +43,14 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     String host;
     @Option(names = "--port", defaultValue = "1883")
     int port;
+    @Option(names = "--sub-port", defaultValue = "0",
+            description = "subscribers connect to this port instead (e.g. the far side of a bridge)")
+    int subPort;
+
+    @Option(names = "--sub-prefix", defaultValue = "",
+            description = "prepended to the subscribers' filters (e.g. a bridge's remote prefix)")
+    String subPrefix;
+
     @Option(names = "--username")
     String username;
     @Option(names = "--password")
@@ -114,7 +122,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         List<LeanClient> subs = new ArrayList<>();
         for (int s = 0; s < subscribers; s++) {
             int subscriber = s;
-            LeanClient sub = LeanClient.connect(group, host, port, "load-sub-" + s + "-" + ProcessHandle.current().pid(),
+            LeanClient sub = LeanClient.connect(group, host, subPort > 0 ? subPort : port, "load-sub-" + s + "-" + ProcessHandle.current().pid(),
                     username, password).get(30, TimeUnit.SECONDS);
             sub.onPublish(message -> {
                 ByteBuf p = message.payload();
@@ -135,12 +143,12 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
                 }
             });
             if (wildcard) {
-                sub.subscribe("load/#", qos).get();
+                sub.subscribe(subPrefix + "load/#", qos).get();
             } else if (sharedTopic) {
-                sub.subscribe("load/t", qos).get();
+                sub.subscribe(subPrefix + "load/t", qos).get();
             } else {
                 for (int p = 0; p < publishers; p++) {
-                    sub.subscribe("load/t" + p, qos).get();
+                    sub.subscribe(subPrefix + "load/t" + p, qos).get();
                 }
             }
             subs.add(sub);
