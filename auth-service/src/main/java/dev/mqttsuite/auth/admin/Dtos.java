@@ -5,9 +5,12 @@ import dev.mqttsuite.auth.model.GroupEntity;
 import dev.mqttsuite.auth.model.RoleEntity;
 import dev.mqttsuite.auth.model.RuleSpec;
 import dev.mqttsuite.auth.model.UserEntity;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /** The JSON shapes of the admin API. */
+@RegisterForReflection(targets = {Dtos.RuleDto.class, Dtos.RoleDto.class, Dtos.GroupDto.class, Dtos.UserDto.class,
+        Dtos.AnonymousDto.class, Dtos.ExplainDto.class, Dtos.AuditDto.class})
 public final class Dtos {
 
     private Dtos() {
