@@ -189,6 +189,21 @@ public interface BrokerConfig {
         @WithName("backpressure-low-watermark")
         @WithDefault("250")
         int backpressureLowWatermark();
+
+        /** "none": sessions live in memory only; "file": persistent sessions are saved at shutdown and restored. */
+        @WithDefault("none")
+        Persistence persistence();
+
+        /** Where the session snapshot is kept (persistence=file). */
+        @WithName("data-dir")
+        @WithDefault("data/broker")
+        String dataDir();
+    }
+
+    /** How sessions outlive a broker restart. */
+    enum Persistence {
+        NONE,
+        FILE
     }
 
     interface Auth {

@@ -63,6 +63,7 @@ public class BrokerService {
     private volatile int tlsPort = -1;
     private final List<String> deployments = new ArrayList<>();
     private long sysTimer = -1;
+    private SessionPersistence persistence;
 
     void onStart(@Observes StartupEvent event) throws Exception {
         BrokerConfigValidator.validate(config);
@@ -70,6 +71,10 @@ public class BrokerService {
                 authenticators.isResolvable() ? java.util.Optional.of(authenticators.get()) : java.util.Optional.empty());
         RetainedStore retained = retainedStores.isResolvable() ? retainedStores.get() : new InMemoryRetainedStore();
         core = new BrokerCore(config, new BrokerMetrics(registry), authenticator, retained);
+        if (config.session().persistence() == BrokerConfig.Persistence.FILE) {
+            persistence = new SessionPersistence(config.session().dataDir());
+            persistence.restore(core, vertx);
+        }
         int instances = config.mqtt().instances() == 0 ? Runtime.getRuntime().availableProcessors()
                 : config.mqtt().instances();
         if (config.mqtt().port() >= 0) {
@@ -150,6 +155,10 @@ public class BrokerService {
             } catch (Exception e) {
                 LOG.debugf("undeploy %s: %s", id, e.toString());
             }
+        }
+        // the listeners closed every connection: sessions are detached and no message is arriving any more
+        if (persistence != null && core != null) {
+            persistence.save(core);
         }
     }
 

@@ -50,6 +50,8 @@ public final class Session {
             Permissions.ALL;
     /** Cancels a pending expiry timer when the client comes back. */
     private Runnable pendingTimerCancel;
+    /** When the last connection went away (wall clock), for the expiry left after a restart. */
+    private long detachedAtMillis;
 
     public Session(String clientId, SessionLimits limits, BrokerMetrics metrics) {
         this.clientId = clientId;
@@ -80,6 +82,7 @@ public final class Session {
             return false;
         }
         connection = null;
+        detachedAtMillis = System.currentTimeMillis();
         for (SessionListener paused : pausedPublishers) {
             paused.resumeReading();
         }
@@ -373,6 +376,49 @@ public final class Session {
 
     public synchronized int inboundQos2Pending() {
         return inboundQos2.size();
+    }
+
+    // ---- persistence ------------------------------------------------------------------------------------------
+
+    /**
+     * What survives a restart ({@code broker.session.persistence=file}): everything the client may expect when it
+     * resumes [MQTT-4.1.0-1]. Deliveries that came through a shared subscription stay with this session.
+     *
+     * @param detachedAtMillis when the last connection went away (wall clock)
+     */
+    public record State(String clientId, long expiryIntervalSeconds, long detachedAtMillis,
+            Map<SubscriptionTopic, SubscriptionOptions> subscriptions, List<Delivery> inflight, List<Delivery> queue,
+            Set<Integer> inboundQos2, int nextPacketId) {
+    }
+
+    /** The session's state for a snapshot; null when it ended. */
+    public synchronized State state(long nowMillis) {
+        if (ended) {
+            return null;
+        }
+        return new State(clientId, expiryIntervalSeconds, connection == null ? detachedAtMillis : nowMillis,
+                new LinkedHashMap<>(subscriptions), new ArrayList<>(inflight.values()), new ArrayList<>(queue),
+                new HashSet<>(inboundQos2), nextPacketId);
+    }
+
+    /** A session as it was saved: offline, with its subscriptions, unacknowledged and queued messages. */
+    public static Session restore(State state, SessionLimits limits, BrokerMetrics metrics) {
+        Session s = new Session(state.clientId(), limits, metrics);
+        synchronized (s) {
+            s.expiryIntervalSeconds = state.expiryIntervalSeconds();
+            s.detachedAtMillis = state.detachedAtMillis();
+            s.subscriptions.putAll(state.subscriptions());
+            for (Delivery d : state.inflight()) {
+                s.inflight.put(d.packetId, d);
+            }
+            for (Delivery d : state.queue()) {
+                s.queue.addLast(d);
+                s.queuedBytes += d.size();
+            }
+            s.inboundQos2.addAll(state.inboundQos2());
+            s.nextPacketId = state.nextPacketId() < 1 || state.nextPacketId() > 65535 ? 1 : state.nextPacketId();
+        }
+        return s;
     }
 
     // ---- introspection -----------------------------------------------------------------------------------------

@@ -106,6 +106,14 @@ public final class SessionRegistry {
         }
     }
 
+    /** Adds a session restored from a snapshot (before the listeners start) and indexes its subscriptions. */
+    public Session restore(Session.State state) {
+        Session session = Session.restore(state, limits, metrics);
+        sessions.put(session.clientId(), session);
+        session.subscriptions().forEach((topic, options) -> index.subscribe(session, topic, options));
+        return session;
+    }
+
     public Session get(String clientId) {
         return sessions.get(clientId);
     }
