@@ -9,7 +9,7 @@ duration=10
 . scripts/java-env.sh
 select_jdk
 command -v mosquitto >/dev/null || { echo "mosquitto is needed: apt-get install mosquitto" >&2; exit 1; }
-./mvnw -q -B package -DskipTests -pl broker-service,mqtt-load -am >/dev/null
+./mvnw -q -B package -DskipTests -pl broker-service,auth-service,mqtt-load -am >/dev/null
 work=$(mktemp -d /tmp/bench.XXXXXX)
 results="$work/results.jsonl"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -24,6 +24,28 @@ scenarios() {
   load --name "$broker 1-1 qos0 20000/s" --port "$port" --qos 0 --rate 20000 --duration "$duration"
   load --name "$broker 1-1 qos1 20000/s" --port "$port" --qos 1 --rate 20000 --duration "$duration"
   load --name "$broker 10000 idle connections" --port "$port" --connections 10000 --hold 5 --broker-pid "$pid"
+  load --name "$broker fan-in 100-1 qos1 max" --port "$port" --publishers 100 --wildcard --qos 1 --duration "$duration"
+  load --name "$broker overload 100-1 qos1 60s" --port "$port" --publishers 100 --wildcard --qos 1 --duration 60
+  heap_after "$broker" "$pid"
+}
+
+# the broker's heap after the overload run (JVM only): used after a full GC, and whether it ran out of memory
+heap_after() {
+  if [ "$1" = ours ]; then
+    "$JAVA_HOME/bin/jcmd" "$2" GC.run >/dev/null 2>&1 || true
+    "$JAVA_HOME/bin/jcmd" "$2" GC.heap_info 2>/dev/null | head -3 >"$work/heap-after-overload.txt" || true
+    grep -c OutOfMemoryError "$work/broker.log" >"$work/oom-count.txt" || true
+  fi
+}
+
+# connection storm with user name and password: ours asks the auth-service (gRPC) at every CONNECT, Mosquitto reads
+# its password file; the same credentials for every connection (a reconnect storm of one fleet's gateway account)
+auth_storm() {
+  # one unmeasured storm first: the JVM's JIT and the broker's decision cache warm up, as in a running system
+  "$JAVA_HOME/bin/java" -Xmx1g -jar mqtt-load/target/mqtt-load.jar --quiet --name warm-up --port "$2" \
+    --connections 10000 --hold 0 --username bench --password bench-secret-1 >/dev/null 2>&1 || true
+  load --name "$1 10000 connections with password auth" --port "$2" --connections 10000 --hold 3 \
+    --username bench --password bench-secret-1 --broker-pid "$3"
 }
 
 # ---- this suite's broker (anonymous: protocol benchmark; retained in memory) --------------------------------
@@ -35,6 +57,25 @@ ours_pid=$!
 until (exec 3<>/dev/tcp/127.0.0.1/$ours_port) 2>/dev/null; do sleep 0.2; done
 scenarios ours "$ours_port" "$ours_pid"
 kill "$ours_pid"; wait "$ours_pid" 2>/dev/null || true
+
+# ---- this suite's broker with the auth-service in the loop ---------------------------------------------------
+auth_http=$(free_port)
+AUTH_DATA_DIR="$work/auth" AUTH_ADMIN_PASSWORD=bench-admin QUARKUS_HTTP_PORT=$auth_http QUARKUS_HTTP_HOST=127.0.0.1 \
+  "$JAVA_HOME/bin/java" -Xmx512m -jar auth-service/target/quarkus-app/quarkus-run.jar >"$work/auth.log" 2>&1 &
+auth_pid=$!
+until curl -fs -o /dev/null "http://127.0.0.1:$auth_http/q/health/ready"; do sleep 0.3; done
+curl -fs -u admin:bench-admin -H 'Content-Type: application/json' "http://127.0.0.1:$auth_http/api/v1/roles" \
+  -d '{"name":"bench","priority":1,"rules":[{"effect":"ALLOW","action":"PUBLISH","pattern":"load/#"},{"effect":"ALLOW","action":"SUBSCRIBE","pattern":"load/#"}]}' >/dev/null
+curl -fs -u admin:bench-admin -H 'Content-Type: application/json' "http://127.0.0.1:$auth_http/api/v1/users" \
+  -d '{"username":"bench","password":"bench-secret-1","roles":["bench"]}' >/dev/null
+ours_port=$(free_port)
+BROKER_MQTT_HOST=127.0.0.1 BROKER_MQTT_PORT=$ours_port BROKER_AUTH_BACKEND=service QUARKUS_HTTP_PORT=$(free_port) \
+  QUARKUS_GRPC_CLIENTS_AUTH_PORT=$auth_http BROKER_SYS_INTERVAL=0 \
+  "$JAVA_HOME/bin/java" -Xmx512m -jar broker-service/target/quarkus-app/quarkus-run.jar >"$work/broker-auth.log" 2>&1 &
+ours_pid=$!
+until (exec 3<>/dev/tcp/127.0.0.1/$ours_port) 2>/dev/null; do sleep 0.2; done
+auth_storm ours "$ours_port" "$ours_pid"
+kill "$ours_pid" "$auth_pid"; wait "$ours_pid" "$auth_pid" 2>/dev/null || true
 
 # ---- Mosquitto at its defaults (plus a listener and anonymous access) ---------------------------------------
 mq_port=$(free_port)
@@ -51,6 +92,26 @@ mq_pid=$!
 until (exec 3<>/dev/tcp/127.0.0.1/$mq_port) 2>/dev/null; do sleep 0.2; done
 scenarios mosquitto "$mq_port" "$mq_pid"
 kill "$mq_pid"; wait "$mq_pid" 2>/dev/null || true
+
+# ---- Mosquitto with a password file --------------------------------------------------------------------------
+mosquitto_passwd -b -c "$work/passwords" bench bench-secret-1
+chown mosquitto "$work/passwords" 2>/dev/null || true
+mq_port=$(free_port)
+cat >"$work/mosquitto-auth.conf" <<CONF
+listener $mq_port 127.0.0.1
+allow_anonymous false
+password_file $work/passwords
+persistence false
+log_dest file $work/mosquitto-auth.log
+max_connections -1
+CONF
+mosquitto -c "$work/mosquitto-auth.conf" &
+mq_pid=$!
+until (exec 3<>/dev/tcp/127.0.0.1/$mq_port) 2>/dev/null; do sleep 0.2; done
+auth_storm mosquitto "$mq_port" "$mq_pid"
+kill "$mq_pid"; wait "$mq_pid" 2>/dev/null || true
+echo "our broker's heap after the overload run (after a full GC):"; cat "$work/heap-after-overload.txt" || true
+echo "OutOfMemoryError lines in our broker's log: $(cat "$work/oom-count.txt" 2>/dev/null || echo 0)"
 
 python3 scripts/bench-report.py "$results" docs/benchmarks.md docs/benchmarks.svg "$duration"
 echo "results: $results -> docs/benchmarks.md"

@@ -11,6 +11,7 @@ import dev.mqttsuite.auth.v1.AuthenticateRequest;
 import dev.mqttsuite.auth.v1.Identity;
 import dev.mqttsuite.reason.ConnackReasonCode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -46,14 +47,16 @@ public class Authentications {
     @Inject
     MeterRegistry registry;
 
-    @Transactional
+    @Inject
+    LoginCache loginCache;
+
     public AuthenticateReply authenticate(AuthenticateRequest request) {
         List<String> keys = bruteForceKeys(request);
         Duration delay = failedLogins.delayFor(keys);
         if (!delay.isZero()) {
             sleep(delay); // exponential back-off for a key with repeated failures (worker thread, bounded)
         }
-        AuthenticateReply reply = decide(request);
+        AuthenticateReply reply = cachedOrDecide(request);
         boolean allowed = reply.getOutcome() == AuthenticateReply.Outcome.ALLOWED;
         registry.counter("auth.logins", "outcome", allowed ? "allowed" : "denied", "kind",
                 allowed ? reply.getIdentity().getKind() : reasonName(reply.getReasonCode())).increment();
@@ -63,6 +66,62 @@ public class Authentications {
             failedLogins.failed(keys);
         }
         return reply;
+    }
+
+    /**
+     * The remembered decision for these credentials, or null: non-blocking (no database, no KDF), for the event loop.
+     * A hit is an ALLOWED login with a secret verified before, so no brute-force delay applies; it resets the failure
+     * counters like any success.
+     */
+    public AuthenticateReply remembered(AuthenticateRequest request) {
+        String cacheKey = cacheKeyOf(request);
+        if (cacheKey == null) {
+            return null;
+        }
+        AuthenticateReply hit = loginCache.get(cacheKey, System.currentTimeMillis());
+        if (hit == null) {
+            return null;
+        }
+        failedLogins.succeeded(bruteForceKeys(request));
+        registry.counter("auth.logins", "outcome", "allowed", "kind", hit.getIdentity().getKind()).increment();
+        return forClient(hit, request.getClientId());
+    }
+
+    private static AuthenticateReply forClient(AuthenticateReply reply, String clientId) {
+        return reply.toBuilder().setIdentity(reply.getIdentity().toBuilder().setClientId(clientId)).build();
+    }
+
+    /** A remembered decision for the same credentials (reconnect storms), or a fresh one from the model. */
+    private AuthenticateReply cachedOrDecide(AuthenticateRequest request) {
+        String cacheKey = cacheKeyOf(request);
+        long now = System.currentTimeMillis();
+        if (cacheKey != null) {
+            AuthenticateReply hit = loginCache.get(cacheKey, now);
+            if (hit != null) {
+                return forClient(hit, request.getClientId());
+            }
+        }
+        long generation = loginCache.generation();
+        AuthenticateReply reply = QuarkusTransaction.joiningExisting().call(() -> decide(request));
+        if (cacheKey != null) {
+            loginCache.put(cacheKey, reply, generation, now);
+        }
+        return reply;
+    }
+
+    /** The login cache key, following the branches of {@link #decide}; null when the login is not cached. */
+    private String cacheKeyOf(AuthenticateRequest request) {
+        if (request.hasAuthenticationMethod()) {
+            return loginCache.keyOf("method:" + request.getAuthenticationMethod(), "",
+                    request.getAuthenticationData().toByteArray());
+        }
+        if (request.hasUsername() && request.hasPassword()) {
+            return loginCache.keyOf("password", request.getUsername(), request.getPassword().toByteArray());
+        }
+        if (request.hasPassword()) {
+            return loginCache.keyOf("token", "", request.getPassword().toByteArray());
+        }
+        return null; // certificates and anonymous access are cheap to decide
     }
 
     private AuthenticateReply decide(AuthenticateRequest request) {

@@ -1,9 +1,11 @@
 package dev.mqttsuite.auth.changes;
 
+import dev.mqttsuite.auth.authorization.LoginCache;
 import dev.mqttsuite.auth.v1.Change;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,6 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class ChangeBus {
+
+    @Inject
+    LoginCache loginCache;
 
     private final BroadcastProcessor<Change> processor = BroadcastProcessor.create();
     private final AtomicLong version = new AtomicLong();
@@ -25,6 +30,7 @@ public class ChangeBus {
 
     /** Announces that these subjects ("user:x", "group:y", "role:z", "anonymous") changed. */
     public void changed(Collection<String> subjects) {
+        loginCache.modelChanged();
         processor.onNext(Change.newBuilder().setKind(Change.Kind.CHANGED).addAllSubjects(subjects)
                 .setVersion(version.incrementAndGet()).build());
     }

@@ -19,6 +19,9 @@ public interface AuthConfig {
 
     Passwords passwords();
 
+    @WithName("login-cache")
+    LoginCache loginCache();
+
     Admin admin();
 
     BruteForce bruteForce();
@@ -52,6 +55,19 @@ public interface AuthConfig {
         @WithName("auth-method")
         @WithDefault("OAUTH2-JWT")
         String authMethod();
+    }
+
+    interface LoginCache {
+        /** Remember allowed logins (per user name and secret, HMAC-keyed) for reconnect storms. */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("10000")
+        int size();
+
+        /** How long a remembered login may be used at most (bounds staleness across auth-service replicas). */
+        @WithDefault("10s")
+        Duration ttl();
     }
 
     interface Passwords {

@@ -12,9 +12,13 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
 
-/** The brokers' face of the auth-service. Authentication runs on worker threads (database, KDF, token checks). */
+/**
+ * The brokers' face of the auth-service. A login remembered for the same credentials is answered on the event loop;
+ * every other one runs on a worker thread (database, KDF, token checks).
+ */
 @GrpcService
 public class AuthGrpcService extends MutinyAuthServiceGrpc.AuthServiceImplBase {
 
@@ -25,9 +29,13 @@ public class AuthGrpcService extends MutinyAuthServiceGrpc.AuthServiceImplBase {
     ChangeBus changes;
 
     @Override
-    @Blocking
     public Uni<AuthenticateReply> authenticate(AuthenticateRequest request) {
-        return Uni.createFrom().item(() -> authentications.authenticate(request));
+        AuthenticateReply remembered = authentications.remembered(request);
+        if (remembered != null) {
+            return Uni.createFrom().item(remembered);
+        }
+        return Uni.createFrom().item(() -> authentications.authenticate(request))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @Override

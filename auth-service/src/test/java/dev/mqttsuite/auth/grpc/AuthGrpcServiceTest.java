@@ -74,6 +74,42 @@ class AuthGrpcServiceTest {
     }
 
     @Test
+    void rememberedLogins_followAdminChangesAtOnce_andNeverOutliveTheSecret() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String user = "cached-" + suffix;
+        adminPost("/api/v1/roles", """
+                {"name":"c-%s","priority":1,"rules":[{"effect":"ALLOW","action":"PUBLISH","pattern":"a/#"}]}"""
+                .formatted(suffix));
+        adminPost("/api/v1/users", "{\"username\":\"%s\",\"password\":\"secret-pw-1\",\"roles\":[\"c-%s\"]}"
+                .formatted(user, suffix));
+        assertThat(login(user, "secret-pw-1").getRulesList()).extracting(r -> r.getPattern()).containsExactly("a/#");
+        // a second login with the same secret, from another client id, is answered for that client id
+        AuthenticateReply again = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("other-client")
+                .setUsername(user).setPassword(ByteString.copyFromUtf8("secret-pw-1")).setRemoteAddress("127.0.0.1:5001")
+                .setProtocolVersion(5).build());
+        assertThat(again.getIdentity().getClientId()).isEqualTo("other-client");
+        // a different secret is never taken from the cache
+        assertThat(login(user, "secret-pw-2").getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
+
+        // an admin change is seen by the very next login: rules...
+        String etag = given().auth().preemptive().basic("admin", "test-admin-password")
+                .get("/api/v1/roles/c-" + suffix).then().statusCode(200).extract().header("ETag");
+        given().auth().preemptive().basic("admin", "test-admin-password").contentType(ContentType.JSON)
+                .header("If-Match", etag).body("""
+                {"name":"c-%s","priority":1,"rules":[{"effect":"ALLOW","action":"PUBLISH","pattern":"b/#"}]}"""
+                .formatted(suffix)).when().put("/api/v1/roles/c-" + suffix).then().statusCode(200);
+        assertThat(login(user, "secret-pw-1").getRulesList()).extracting(r -> r.getPattern()).containsExactly("b/#");
+        // ...and disabling the user
+        String userEtag = given().auth().preemptive().basic("admin", "test-admin-password")
+                .get("/api/v1/users/" + user).then().statusCode(200).extract().header("ETag");
+        given().auth().preemptive().basic("admin", "test-admin-password").contentType(ContentType.JSON)
+                .header("If-Match", userEtag)
+                .body("{\"username\":\"%s\",\"disabled\":true,\"roles\":[\"c-%s\"]}".formatted(user, suffix))
+                .when().put("/api/v1/users/" + user).then().statusCode(200);
+        assertThat(login(user, "secret-pw-1").getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
+    }
+
+    @Test
     void anonymous_isDeniedByDefault() {
         AuthenticateReply reply = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("anon")
                 .setRemoteAddress("127.0.0.1:1").setProtocolVersion(4).build());

@@ -70,17 +70,24 @@ public class AuthChangeWatcher {
             @Override
             public void onNext(Change change) {
                 backoffMillis = 500;
+                if (change.getKind() == Change.Kind.RESYNC) {
+                    adapter().cache().live(true); // the stream is open: decisions may be remembered again
+                } else {
+                    adapter().cache().invalidate();
+                }
                 apply(change);
             }
 
             @Override
             public void onError(Throwable t) {
                 LOG.debugf("auth change stream lost: %s", t.toString());
+                adapter().cache().live(false);
                 retry();
             }
 
             @Override
             public void onCompleted() {
+                adapter().cache().live(false);
                 retry();
             }
         });

@@ -52,11 +52,18 @@ public class AuthServiceAuthenticator implements Authenticator {
 
     private AuthServiceGrpc.AuthServiceStub stub;
     private Semaphore inFlight;
+    private AuthDecisionCache cache;
 
     @PostConstruct
     void init() {
         stub = AuthServiceGrpc.newStub(channel);
         inFlight = new Semaphore(config.auth().maxConcurrent());
+        cache = new AuthDecisionCache(config.auth().cacheTtl().toMillis(), config.auth().cacheSize());
+    }
+
+    /** The decisions remembered for reconnect storms; the change watcher keeps it honest. */
+    AuthDecisionCache cache() {
+        return cache;
     }
 
     AuthServiceGrpc.AuthServiceStub stub() {
@@ -65,6 +72,15 @@ public class AuthServiceAuthenticator implements Authenticator {
 
     @Override
     public CompletionStage<AuthResult> authenticate(AuthRequest request) {
+        String cacheKey = request.authenticationMethod() == null && !request.reauthentication()
+                ? cache.keyOf(request.username(), request.password()) : null;
+        long now = System.currentTimeMillis();
+        AuthenticateReply remembered = cache.get(cacheKey, now);
+        if (remembered != null) {
+            Identity identity = remembered.getIdentity().toBuilder().setClientId(request.clientId()).build();
+            return CompletableFuture.completedFuture(toResult(remembered.toBuilder().setIdentity(identity).build()));
+        }
+        long epoch = cache.epoch();
         if (!inFlight.tryAcquire()) {
             return CompletableFuture.completedFuture(new AuthResult.Denied(ConnackReasonCode.SERVER_BUSY,
                     "too many authentications in flight (broker.auth.max-concurrent)"));
@@ -91,6 +107,8 @@ public class AuthServiceAuthenticator implements Authenticator {
             inFlight.release();
             if (f != null) {
                 reconnectSoon();
+            } else if (cacheKey != null) {
+                cache.put(cacheKey, r, epoch, now);
             }
         }).thenApply(AuthServiceAuthenticator::toResult);
     }

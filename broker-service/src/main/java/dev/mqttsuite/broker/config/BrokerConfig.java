@@ -227,6 +227,19 @@ public interface BrokerConfig {
         @WithName("max-concurrent")
         @WithDefault("512")
         int maxConcurrent();
+
+        /**
+         * How long an allowed user name + password decision of the auth-service is remembered for reconnect storms
+         * (cleared by every change event; unused while the change stream is down); 0 disables it.
+         */
+        @WithName("cache-ttl")
+        @WithDefault("10s")
+        Duration cacheTtl();
+
+        /** Decisions remembered at most. */
+        @WithName("cache-size")
+        @WithDefault("100000")
+        int cacheSize();
     }
 
     interface Sys {
