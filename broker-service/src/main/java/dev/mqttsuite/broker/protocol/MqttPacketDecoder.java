@@ -432,10 +432,17 @@ public final class MqttPacketDecoder extends ByteToMessageDecoder {
     private String readString(ByteBuf body) {
         int length = body.readUnsignedShort();
         ByteBuf bytes = body.readSlice(length);
+        boolean ascii = true;
         for (int i = bytes.readerIndex(); i < bytes.writerIndex(); i++) {
-            if (bytes.getByte(i) == 0) {
+            byte b = bytes.getByte(i);
+            if (b == 0) {
                 throw MqttDecodeException.malformed("U+0000 in a UTF-8 string [MQTT-1.5.4-2]");
             }
+            ascii &= b > 0;
+        }
+        if (ascii) {
+            // the common case (topics, client ids): ASCII is well-formed UTF-8; no decoder buffers on the hot path
+            return bytes.toString(StandardCharsets.US_ASCII);
         }
         try {
             return utf8.reset().decode(bytes.nioBuffer()).toString();
