@@ -22,6 +22,8 @@ public interface AuthConfig {
     @WithName("login-cache")
     LoginCache loginCache();
 
+    Changes changes();
+
     Admin admin();
 
     BruteForce bruteForce();
@@ -55,6 +57,16 @@ public interface AuthConfig {
         @WithName("auth-method")
         @WithDefault("OAUTH2-JWT")
         String authMethod();
+    }
+
+    interface Changes {
+        /**
+         * How often the audit log is read for changes made through other auth-service replicas (several replicas on
+         * one PostgreSQL); 0 turns it off.
+         */
+        @WithName("poll-interval")
+        @WithDefault("1s")
+        Duration pollInterval();
     }
 
     interface LoginCache {

@@ -29,6 +29,12 @@ public class AuditEntry extends PanacheEntityBase {
 
     public String detail;
 
+    /** The auth-service process that wrote it ({@link #ORIGIN}). */
+    public String origin;
+
+    /** This process, in the audit entries it writes. */
+    public static final String ORIGIN = java.util.UUID.randomUUID().toString();
+
     public static void record(String actor, String action, String entity, String name, String detail) {
         AuditEntry entry = new AuditEntry();
         entry.at = Instant.now();
@@ -37,6 +43,7 @@ public class AuditEntry extends PanacheEntityBase {
         entry.entity = entity;
         entry.name = name;
         entry.detail = detail == null || detail.length() <= 4000 ? detail : detail.substring(0, 4000);
+        entry.origin = ORIGIN;
         entry.persist();
     }
 }
