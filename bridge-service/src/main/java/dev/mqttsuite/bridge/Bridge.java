@@ -68,7 +68,7 @@ public final class Bridge implements Endpoint.Listener {
                         maxInflight, metrics(registry, tags), fwd -> expectEcho(side.other(), fwd),
                         receipt -> acks.get(side).done(receipt));
                 forwarders.put(side, f);
-                Gauge.builder("bridge_buffered", f, Forwarder::buffered).tags(tags)
+                Gauge.builder("bridge_buffered", f, Forwarder::bufferedForMetrics).tags(tags)
                         .description("Messages held by the bridge: waiting, or sent and not yet acknowledged")
                         .register(registry);
                 for (TopicRoute rule : routes.all()) {

@@ -41,6 +41,8 @@ public final class Forwarder {
     /** PUBACKs that overtook the completion of their publish call. */
     private final Set<Integer> earlyAcks = new HashSet<>();
     private int sending;
+    /** {@link #buffered()} as last computed on the loop, for metrics read from other threads. */
+    private volatile int bufferedForMetrics;
     private long connection;
     private long droppedSinceLog;
     private long lastDropLog;
@@ -78,9 +80,14 @@ public final class Forwarder {
         pump();
     }
 
-    /** Messages held: waiting, being sent, or sent and not yet acknowledged. */
+    /** Messages held: waiting, being sent, or sent and not yet acknowledged (on the bridge's loop). */
     public int buffered() {
         return waiting.size() + resend.size() + sending + inflight.size();
+    }
+
+    /** The same count, safe to read from any thread (metrics), as of the last change. */
+    public int bufferedForMetrics() {
+        return bufferedForMetrics;
     }
 
     public void targetConnected() {
@@ -96,6 +103,7 @@ public final class Forwarder {
         for (int i = unacked.size() - 1; i >= 0; i--) {
             resend.addFirst(unacked.get(i));
         }
+        bufferedForMetrics = buffered();
     }
 
     /** The target acknowledged a QoS 1 message. */
@@ -103,6 +111,7 @@ public final class Forwarder {
         Forward f = inflight.remove(packetId);
         if (f == null) {
             earlyAcks.add(packetId);
+            bufferedForMetrics = buffered();
             return;
         }
         complete(f);
@@ -122,10 +131,11 @@ public final class Forwarder {
         while (target.isConnected() && sending + inflight.size() < maxInflight) {
             Forward f = resend.isEmpty() ? waiting.poll() : resend.poll();
             if (f == null) {
-                return;
+                break;
             }
             send(f);
         }
+        bufferedForMetrics = buffered();
     }
 
     private void send(Forward f) {
@@ -142,6 +152,7 @@ public final class Forwarder {
             if (ar.failed() || sentOn != connection) {
                 // not connected (any more): keep it at the head and wait for the next connection
                 resend.addFirst(f);
+                bufferedForMetrics = buffered();
                 return;
             }
             if (f.qos() == 0) {

@@ -113,6 +113,7 @@ class ForwarderTest {
         f.targetDisconnected();
         f.offer(qos1("c"));
         assertThat(f.buffered()).isEqualTo(2);
+        assertThat(f.bufferedForMetrics()).as("what the bridge_buffered gauge reads").isEqualTo(2);
         assertThat(target.sent).hasSize(2);
 
         target.connected = true;
@@ -123,6 +124,7 @@ class ForwarderTest {
         f.published(target.sent.get(2).packetId());
         f.published(target.sent.get(3).packetId());
         assertThat(acked).containsExactly("a", "b", "c");
+        assertThat(f.bufferedForMetrics()).isZero();
         assertThat(counts.resent).isEqualTo(1);
         assertThat(echoesExpected).as("an echo is expected once per message, not per send").hasSize(3);
     }
