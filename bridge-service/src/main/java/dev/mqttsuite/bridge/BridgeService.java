@@ -14,6 +14,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -56,11 +57,11 @@ public class BridgeService {
             BridgeConfig.Remote remote = cfg.remote();
             MqttClientSessionOptions localOptions = options(local.host(), local.port(),
                     local.clientIdPrefix() + name, local.username(), local.password(), false, local.keepAlive(),
-                    local.tls(), local.tlsTrustCertificates(), cfg.maxInflight());
+                    local.tls(), local.tlsTrustCertificates(), Optional.empty(), Optional.empty(), cfg.maxInflight());
             MqttClientSessionOptions remoteOptions = options(remote.host().orElseThrow(), remote.port(),
                     remote.clientId().orElse("mqtt-suite-bridge-" + name), remote.username(), remote.password(),
                     remote.cleanSession(), remote.keepAlive(), remote.tls(), remote.tlsTrustCertificates(),
-                    cfg.maxInflight());
+                    remote.tlsCertFile(), remote.tlsKeyFile(), cfg.maxInflight());
             Bridge bridge = new Bridge(name, rules, cfg.forwardRetained(), remote.required(),
                     new Endpoint(vertx, context, name, Side.LOCAL, localOptions),
                     new Endpoint(vertx, context, name, Side.REMOTE, remoteOptions),
@@ -74,7 +75,7 @@ public class BridgeService {
 
     private MqttClientSessionOptions options(String host, int port, String clientId, Optional<String> username,
             Optional<String> password, boolean cleanSession, Duration keepAlive, boolean tls,
-            Optional<String> trust, int maxInflight) {
+            Optional<String> trust, Optional<String> certFile, Optional<String> keyFile, int maxInflight) {
         MqttClientSessionOptions o = new MqttClientSessionOptions();
         o.setHostname(host);
         o.setPort(port);
@@ -97,7 +98,12 @@ public class BridgeService {
                 config.reconnect().jitter()));
         if (tls) {
             o.setSsl(true);
+            // the broker's certificate must name the host we connect to (not only be signed by a trusted CA)
+            o.setHostnameVerificationAlgorithm("HTTPS");
             trust.ifPresent(file -> o.setPemTrustOptions(new PemTrustOptions().addCertPath(file)));
+            if (certFile.isPresent() && keyFile.isPresent()) {
+                o.setPemKeyCertOptions(new PemKeyCertOptions().setCertPath(certFile.get()).setKeyPath(keyFile.get()));
+            }
         }
         return o;
     }

@@ -108,6 +108,12 @@ public interface BridgeConfig {
 
         Optional<String> tlsTrustCertificates();
 
+        /** PEM client certificate (chain) for brokers that authenticate clients by certificate (mutual TLS). */
+        Optional<String> tlsCertFile();
+
+        /** PEM private key (PKCS#8) of that certificate. */
+        Optional<String> tlsKeyFile();
+
         /** Default: {@code mqtt-suite-bridge-<name>}. */
         Optional<String> clientId();
 

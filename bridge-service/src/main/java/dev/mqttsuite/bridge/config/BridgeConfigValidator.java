@@ -53,6 +53,11 @@ public final class BridgeConfigValidator {
             }
             checkPort(problems, key + ".remote.port", remote.port());
             checkTrust(problems, key + ".remote.tls-trust-certificates", remote.tls(), remote.tlsTrustCertificates());
+            checkTrust(problems, key + ".remote.tls-cert-file", remote.tls(), remote.tlsCertFile());
+            checkTrust(problems, key + ".remote.tls-key-file", remote.tls(), remote.tlsKeyFile());
+            if (remote.tlsCertFile().isPresent() != remote.tlsKeyFile().isPresent()) {
+                problems.add(key + ".remote.tls-cert-file and " + key + ".remote.tls-key-file go together");
+            }
             checkKeepAlive(problems, key + ".remote.keep-alive", remote.keepAlive().toSeconds());
             String clientId = remote.clientId().orElse("mqtt-suite-bridge-" + name);
             String endpoint = remote.host().orElse("") + ":" + remote.port() + "/" + clientId;

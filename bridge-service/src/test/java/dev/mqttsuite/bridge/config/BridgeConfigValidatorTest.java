@@ -90,6 +90,24 @@ class BridgeConfigValidatorTest {
     }
 
     @Test
+    void aClientCertificateNeedsItsKeyAndTls() {
+        assertThatThrownBy(() -> BridgeConfigValidator.validate(config(
+                "bridge.bridges.m.remote.host", "h",
+                "bridge.bridges.m.remote.tls-cert-file", "/nonexistent/client.pem",
+                "bridge.bridges.m.topics[0].filter", "a")))
+                .hasMessageContaining("bridge.bridges.m.remote.tls-cert-file is set but TLS is off")
+                .hasMessageContaining("bridge.bridges.m.remote.tls-cert-file and bridge.bridges.m.remote.tls-key-file"
+                        + " go together");
+        assertThatThrownBy(() -> BridgeConfigValidator.validate(config(
+                "bridge.bridges.m.remote.host", "h",
+                "bridge.bridges.m.remote.tls", "true",
+                "bridge.bridges.m.remote.tls-cert-file", "/nonexistent/client.pem",
+                "bridge.bridges.m.remote.tls-key-file", "/nonexistent/client.key",
+                "bridge.bridges.m.topics[0].filter", "a")))
+                .hasMessageContaining("bridge.bridges.m.remote.tls-key-file=/nonexistent/client.key is not a readable file");
+    }
+
+    @Test
     void disabledBridgesAreNotChecked() {
         assertThat(BridgeConfigValidator.validate(config("bridge.bridges.off.enabled", "false"))).isEmpty();
     }

@@ -25,6 +25,11 @@ public final class MosquittoProcess implements AutoCloseable {
     private Process process;
 
     public MosquittoProcess() {
+        this("");
+    }
+
+    /** With extra configuration lines (e.g. a TLS listener; then set {@code per_listener_settings}). */
+    public MosquittoProcess(String extraConfig) {
         boolean present = Files.isExecutable(BINARY);
         if ("true".equals(System.getenv("MQTT_SUITE_REQUIRE_INTEROP"))) {
             assertThat(present).as("mosquitto is required in CI (MQTT_SUITE_REQUIRE_INTEROP=true)").isTrue();
@@ -41,9 +46,9 @@ public final class MosquittoProcess implements AutoCloseable {
                     "persistence_location " + dir + "/",
                     "autosave_interval 1",
                     "max_queued_messages 100000",
-                    "log_dest stdout",
+                    "log_dest stderr",
                     "log_type error", "log_type warning", "log_type notice", "log_type information",
-                    ""));
+                    extraConfig, ""));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -51,6 +56,11 @@ public final class MosquittoProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The directory of its configuration and database (readable by the user Mosquitto runs as). */
+    public Path dir() {
+        return dir;
     }
 
     public MosquittoProcess start() {
