@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.mqttsuite.it.support.Closer;
 import dev.mqttsuite.it.support.Http;
 import dev.mqttsuite.it.support.MosquittoProcess;
 import dev.mqttsuite.it.support.ServiceProcess;
@@ -87,15 +88,7 @@ class BridgeIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {bridge, broker, mosquitto}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
+        Closer.closeAll(bridge, broker, mosquitto);
     }
 
     private static Mqtt5BlockingClient ours(String id) {

@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.mqttsuite.it.support.Closer;
 import dev.mqttsuite.it.support.Http;
 import dev.mqttsuite.it.support.MosquittoProcess;
 import dev.mqttsuite.it.support.ServiceProcess;
@@ -86,15 +87,7 @@ class BridgeTlsIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {bridge, broker, mosquitto}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
+        Closer.closeAll(bridge, broker, mosquitto);
     }
 
     @Test
