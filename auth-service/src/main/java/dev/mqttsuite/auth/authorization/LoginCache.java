@@ -1,19 +1,13 @@
 package dev.mqttsuite.auth.authorization;
 
 import dev.mqttsuite.auth.config.AuthConfig;
+import dev.mqttsuite.auth.credentials.SecretFingerprints;
 import dev.mqttsuite.auth.v1.AuthenticateReply;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Allowed logins remembered for reconnect storms: a device that reconnects with the same credentials gets the same
@@ -32,33 +26,24 @@ public class LoginCache {
     @Inject
     AuthConfig config;
 
+    @Inject
+    SecretFingerprints fingerprints;
+
     private final AtomicLong generation = new AtomicLong();
-    private final byte[] key = new byte[32];
     private Map<String, Remembered> entries;
 
     @PostConstruct
     void init() {
-        new SecureRandom().nextBytes(key);
-        int size = config.loginCache().size();
-        entries = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Remembered> eldest) {
-                return size() > size;
-            }
-        });
+        if (config.loginCache().size() < 1 || config.loginCache().ttl().isNegative()) {
+            throw new IllegalStateException("auth.login-cache.size must be >= 1 and auth.login-cache.ttl >= 0 (was "
+                    + config.loginCache().size() + ", " + config.loginCache().ttl() + ")");
+        }
+        entries = SecretFingerprints.boundedLru(config.loginCache().size());
     }
 
     /** The cache key of a login: kind, user name and secret, through the HMAC. */
     public String keyOf(String kind, String username, byte[] secret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update((kind + "\u0000" + username + "\u0000").getBytes(StandardCharsets.UTF_8));
-            mac.update(secret);
-            return Base64.getEncoder().encodeToString(mac.doFinal());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return fingerprints.of(kind + "\u0000" + username, secret);
     }
 
     /** The model generation to pass to {@link #put} for a decision computed from now on. */

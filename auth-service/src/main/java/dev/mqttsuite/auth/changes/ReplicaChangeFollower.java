@@ -1,6 +1,7 @@
 package dev.mqttsuite.auth.changes;
 
 import dev.mqttsuite.auth.config.AuthConfig;
+import dev.mqttsuite.auth.credentials.SecretFingerprints;
 import dev.mqttsuite.auth.model.AuditEntry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -8,7 +9,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +38,14 @@ public class ReplicaChangeFollower {
 
     private ScheduledExecutorService timer;
     private long highest = -1;
-    private final Map<Long, Boolean> seen = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-            return size() > 10 * LOOKBACK;
-        }
-    };
+    private final Map<Long, Boolean> seen = SecretFingerprints.boundedLru((int) (10 * LOOKBACK));
 
     void onStart(@Observes StartupEvent event) {
         long interval = config.changes().pollInterval().toMillis();
-        if (interval <= 0) {
+        if (interval < 0) {
+            throw new IllegalStateException("auth.changes.poll-interval must be >= 0 (0 turns it off)");
+        }
+        if (interval == 0) {
             return;
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -7,12 +7,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Device passwords as salted PBKDF2-HMAC-SHA256 ({@code pbkdf2-sha256$<iterations>$<salt>$<hash>}, 16-byte salt,
@@ -29,19 +26,14 @@ public class PasswordHasher {
     @Inject
     AuthConfig config;
 
-    private final byte[] cacheKey = new byte[32];
+    @Inject
+    SecretFingerprints fingerprints;
+
     private Map<String, Boolean> verified;
 
     @jakarta.annotation.PostConstruct
     void init() {
-        RANDOM.nextBytes(cacheKey);
-        int size = config.passwords().cacheSize();
-        verified = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > size;
-            }
-        });
+        verified = SecretFingerprints.boundedLru(config.passwords().cacheSize());
     }
 
     public String hash(char[] password) {
@@ -74,15 +66,8 @@ public class PasswordHasher {
     }
 
     private String cacheEntry(String username, String stored, char[] password) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
-            mac.update((username + "\u0000" + stored + "\u0000").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            mac.update(new String(password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(mac.doFinal());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return fingerprints.of(username + "\u0000" + stored,
+                new String(password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static byte[] derive(char[] password, byte[] salt, int iterations) {

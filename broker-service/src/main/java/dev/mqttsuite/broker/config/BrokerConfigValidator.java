@@ -73,6 +73,15 @@ public final class BrokerConfigValidator {
             problems.add("broker.session.backpressure-high-watermark=" + session.backpressureHighWatermark()
                     + " must not exceed broker.session.max-queued-messages=" + session.maxQueuedMessages());
         }
+        if (config.auth().maxConcurrent() < 1) {
+            problems.add("broker.auth.max-concurrent=" + config.auth().maxConcurrent() + " must be >= 1");
+        }
+        if (config.auth().cacheTtl().isNegative()) {
+            problems.add("broker.auth.cache-ttl must be >= 0 (0 turns the decision cache off)");
+        }
+        if (config.auth().cacheSize() < 1) {
+            problems.add("broker.auth.cache-size=" + config.auth().cacheSize() + " must be >= 1");
+        }
         if (config.sys().interval().isNegative()) {
             problems.add("broker.sys.interval must be >= 0");
         }

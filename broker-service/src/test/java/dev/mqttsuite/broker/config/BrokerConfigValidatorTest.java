@@ -34,7 +34,10 @@ class BrokerConfigValidatorTest {
         "broker.limits.max-client-id-length, 10, broker.limits.max-client-id-length",
         "broker.session.backpressure-low-watermark, 5000, broker.session.backpressure-low-watermark",
         "broker.session.backpressure-high-watermark, 20000, broker.session.backpressure-high-watermark",
-        "broker.tls.enabled, true, broker.tls"
+        "broker.tls.enabled, true, broker.tls",
+        "broker.auth.max-concurrent, 0, broker.auth.max-concurrent",
+        "broker.auth.cache-ttl, -1s, broker.auth.cache-ttl",
+        "broker.auth.cache-size, 0, broker.auth.cache-size"
     })
     void invalidSetting_failsStartupNamingTheKey(String key, String value, String named) {
         assertThatThrownBy(() -> BrokerConfigValidator.validate(config(Map.of(key, value))))

@@ -105,6 +105,13 @@ class BridgeIT {
         return c;
     }
 
+    /** The client's incoming messages, once it subscribed to {@code filter} at QoS 1. */
+    private static Mqtt5BlockingClient.Mqtt5Publishes subscribed(Mqtt5BlockingClient client, String filter) {
+        Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(client);
+        client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send();
+        return publishes;
+    }
+
     private static List<String> drain(Mqtt5BlockingClient.Mqtt5Publishes publishes, Duration quiet)
             throws InterruptedException {
         List<String> got = new ArrayList<>();
@@ -119,11 +126,9 @@ class BridgeIT {
     @Order(1)
     void messagesCrossInBothDirectionsWithTheirTopicsRemapped() throws Exception {
         Mqtt5BlockingClient remoteSub = mosquittoClient("it-remote-sub", false);
-        Mqtt5BlockingClient.Mqtt5Publishes atRemote = listen(remoteSub);
-        remoteSub.subscribeWith().topicFilter("site1/sensors/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        Mqtt5BlockingClient.Mqtt5Publishes atRemote = subscribed(remoteSub, "site1/sensors/#");
         Mqtt5BlockingClient localSub = ours("it-local-sub");
-        Mqtt5BlockingClient.Mqtt5Publishes atLocal = listen(localSub);
-        localSub.subscribeWith().topicFilter("cmd/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        Mqtt5BlockingClient.Mqtt5Publishes atLocal = subscribed(localSub, "cmd/#");
 
         Mqtt5BlockingClient localPub = ours("it-local-pub");
         localPub.publishWith().topic("sensors/t1").payload("21.5".getBytes()).qos(MqttQos.AT_LEAST_ONCE).send();
@@ -155,11 +160,9 @@ class BridgeIT {
     @Order(2)
     void aTwoWayBridgeOverTheSameTopicsDoesNotEchoMessagesBack() throws Exception {
         Mqtt5BlockingClient remoteSub = mosquittoClient("it-mirror-remote", false);
-        Mqtt5BlockingClient.Mqtt5Publishes atRemote = listen(remoteSub);
-        remoteSub.subscribeWith().topicFilter("shared/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        Mqtt5BlockingClient.Mqtt5Publishes atRemote = subscribed(remoteSub, "shared/#");
         Mqtt5BlockingClient localSub = ours("it-mirror-local");
-        Mqtt5BlockingClient.Mqtt5Publishes atLocal = listen(localSub);
-        localSub.subscribeWith().topicFilter("shared/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        Mqtt5BlockingClient.Mqtt5Publishes atLocal = subscribed(localSub, "shared/#");
 
         Mqtt5BlockingClient localPub = ours("it-mirror-local-pub");
         Mqtt5BlockingClient remotePub = mosquittoClient("it-mirror-remote-pub", false);

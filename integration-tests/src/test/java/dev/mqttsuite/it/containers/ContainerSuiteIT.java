@@ -106,11 +106,20 @@ class ContainerSuiteIT {
     }
 
     private static HttpResponse<String> asKeycloakAdmin(String method, String path, String json) throws Exception {
+        return asKeycloakAdmin(method, path, json, null);
+    }
+
+    private static HttpResponse<String> asKeycloakAdmin(String method, String path, String json, String ifMatch)
+            throws Exception {
         String token = keycloak.token("mqtt-device", "alice", "alice-password");
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + AUTH_HTTP + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + AUTH_HTTP + path))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+                        : HttpRequest.BodyPublishers.ofString(json));
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Mqtt5BlockingClient truck(String clientId, boolean persistent) {
@@ -153,16 +162,11 @@ class ContainerSuiteIT {
         device.publishWith().topic("fleet/truck-a/diag").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
         HttpResponse<String> role = asKeycloakAdmin("GET", "/api/v1/roles/fleet-role", null);
         String etag = role.headers().firstValue("ETag").orElseThrow();
-        String token = keycloak.token("mqtt-device", "alice", "alice-password");
-        HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + AUTH_HTTP + "/api/v1/roles/fleet-role"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .header("If-Match", etag).PUT(HttpRequest.BodyPublishers.ofString("""
-                        {"name":"fleet-role","priority":10,"rules":[
-                          {"effect":"DENY","action":"PUBLISH","pattern":"fleet/%u/diag"},
-                          {"effect":"ALLOW","action":"PUBLISH","pattern":"fleet/%u/#"},
-                          {"effect":"ALLOW","action":"SUBSCRIBE","pattern":"fleet/#"}]}""")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> put = asKeycloakAdmin("PUT", "/api/v1/roles/fleet-role", """
+                {"name":"fleet-role","priority":10,"rules":[
+                  {"effect":"DENY","action":"PUBLISH","pattern":"fleet/%u/diag"},
+                  {"effect":"ALLOW","action":"PUBLISH","pattern":"fleet/%u/#"},
+                  {"effect":"ALLOW","action":"SUBSCRIBE","pattern":"fleet/#"}]}""", etag);
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         await("the connected device loses the right").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThatThrownBy(() -> device.publishWith().topic("fleet/truck-a/diag").qos(MqttQos.AT_LEAST_ONCE)

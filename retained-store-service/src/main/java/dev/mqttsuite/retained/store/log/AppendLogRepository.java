@@ -17,7 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +24,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.StreamSupport;
 import java.util.zip.CRC32C;
 import org.jboss.logging.Logger;
 
@@ -107,30 +107,8 @@ public final class AppendLogRepository implements RetainedRepository {
     public Iterator<RetainedMessage> match(TopicFilter filter) {
         Iterator<RetainedMessage> all = index.matchIterator(filter);
         long now = System.currentTimeMillis();
-        return new Iterator<>() {
-            private RetainedMessage next;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && all.hasNext()) {
-                    RetainedMessage candidate = all.next();
-                    if (!expired(candidate, now)) {
-                        next = candidate;
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public RetainedMessage next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                RetainedMessage out = next;
-                next = null;
-                return out;
-            }
-        };
+        Iterable<RetainedMessage> matching = () -> all;
+        return StreamSupport.stream(matching.spliterator(), false).filter(m -> !expired(m, now)).iterator();
     }
 
     @Override
