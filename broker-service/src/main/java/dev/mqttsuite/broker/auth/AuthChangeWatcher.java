@@ -2,12 +2,7 @@ package dev.mqttsuite.broker.auth;
 
 import dev.mqttsuite.auth.v1.Change;
 import dev.mqttsuite.auth.v1.WatchRequest;
-import dev.mqttsuite.broker.BrokerCore;
 import dev.mqttsuite.broker.config.BrokerConfig;
-import dev.mqttsuite.broker.connection.MqttConnection;
-import dev.mqttsuite.broker.server.BrokerService;
-import dev.mqttsuite.broker.session.Session;
-import dev.mqttsuite.reason.DisconnectReasonCode;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -17,15 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Live ACL changes: follows the auth-service's change stream and re-evaluates the affected connected sessions
- * (within a second of the change): new permissions apply at once (deliveries are re-checked, so subscriptions that are
- * no longer allowed stop receiving), revoked principals are disconnected with 0x98 Administrative action. A lost
- * stream is reopened with back-off, and the RESYNC that starts every stream re-evaluates every session.
+ * Live ACL changes: follows the auth-service's change stream, keeps the decision cache tied to it, and hands every
+ * change to the {@link AuthChangeListener} (the server layer re-evaluates the affected connections). A lost stream
+ * is reopened with back-off, and the RESYNC that starts every stream re-evaluates every session.
  */
 @ApplicationScoped
 public class AuthChangeWatcher {
@@ -39,7 +31,7 @@ public class AuthChangeWatcher {
     Instance<Authenticator> authenticators;
 
     @Inject
-    BrokerService broker;
+    AuthChangeListener listener;
 
     @Inject
     Vertx vertx;
@@ -75,7 +67,7 @@ public class AuthChangeWatcher {
                 } else {
                     adapter().cache().invalidate();
                 }
-                apply(change);
+                listener.onChange(change);
             }
 
             @Override
@@ -101,42 +93,5 @@ public class AuthChangeWatcher {
         long delay = backoffMillis;
         backoffMillis = Math.min(backoffMillis * 2, 30_000);
         vertx.setTimer(delay, id -> watch());
-    }
-
-    /** Re-evaluates every connected session the change concerns. */
-    void apply(Change change) {
-        BrokerCore core = broker.core();
-        if (core == null) {
-            return;
-        }
-        List<MqttConnection> affected = new ArrayList<>();
-        for (Session session : core.sessions().all()) {
-            if (core.sessions().connectionOf(session) instanceof MqttConnection connection
-                    && connection.authAttachment() instanceof AuthServiceAuthenticator.AuthContext context
-                    && (change.getKind() == Change.Kind.RESYNC
-                            || change.getSubjectsList().stream().anyMatch(context.subjects()::contains))) {
-                affected.add(connection);
-            }
-        }
-        for (MqttConnection connection : affected) {
-            AuthServiceAuthenticator.AuthContext context =
-                    (AuthServiceAuthenticator.AuthContext) connection.authAttachment();
-            adapter().reauthorize(context.identity()).whenComplete((result, failure) -> {
-                if (failure != null) {
-                    LOG.warnf("re-evaluating %s failed (%s); keeping its permissions", connection.clientId(),
-                            failure.toString());
-                    return;
-                }
-                connection.channelContext().executor().execute(() -> {
-                    switch (result) {
-                        case AuthResult.Allowed allowed -> connection.permissions(allowed.permissions(),
-                                allowed.superuser(), allowed.attachment());
-                        case AuthResult.Denied denied -> core.disconnector().disconnect(connection,
-                                DisconnectReasonCode.ADMINISTRATIVE_ACTION, "access revoked: " + denied.reason());
-                        case AuthResult.Continue ignored -> { }
-                    }
-                });
-            });
-        }
     }
 }

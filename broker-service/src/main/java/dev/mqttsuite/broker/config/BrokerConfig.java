@@ -64,6 +64,14 @@ public interface BrokerConfig {
         @WithName("server-keep-alive")
         Optional<Integer> serverKeepAlive();
 
+        /**
+         * How long a connection the broker closes waits for the client to close after the broker's last packet
+         * (DISCONNECT, CONNACK) and its half-close, so that the client reads the reason code; 0 closes at once.
+         */
+        @WithName("close-linger")
+        @WithDefault("1s")
+        Duration closeLinger();
+
         /** Largest keep-alive accepted from a client (seconds); larger values are lowered (MQTT 5 tells the client). */
         @WithName("max-keep-alive")
         @WithDefault("65535")

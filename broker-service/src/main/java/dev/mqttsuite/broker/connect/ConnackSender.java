@@ -1,5 +1,6 @@
 package dev.mqttsuite.broker.connect;
 
+import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.protocol.Props;
 import dev.mqttsuite.reason.ConnackReasonCode;
@@ -44,6 +45,36 @@ public final class ConnackSender {
     /** Sends the accepting CONNACK. */
     public static void accept(MqttConnection connection, boolean sessionPresent, MqttProperties props) {
         send(connection, (byte) 0, sessionPresent, connection.isMqtt5() ? props : MqttProperties.NO_PROPERTIES);
+    }
+
+    /** The CONNACK properties of an accepted MQTT 5 CONNECT: the broker's limits and what it changed. */
+    public static MqttProperties properties(BrokerConfig.Limits limits, ConnectRequest request, String authMethod) {
+        MqttProperties props = new MqttProperties();
+        if (request.grantedExpiry() != request.requestedExpiry()) {
+            Props.putInt(props, MqttPropertyType.SESSION_EXPIRY_INTERVAL, (int) request.grantedExpiry());
+        }
+        Props.putInt(props, MqttPropertyType.RECEIVE_MAXIMUM, limits.receiveMaximum());
+        if (limits.maxQos() < 2) {
+            Props.putInt(props, MqttPropertyType.MAXIMUM_QOS, limits.maxQos());
+        }
+        if (!limits.retainAvailable()) {
+            Props.putInt(props, MqttPropertyType.RETAIN_AVAILABLE, 0);
+        }
+        Props.putInt(props, MqttPropertyType.MAXIMUM_PACKET_SIZE, limits.maxPacketSize());
+        Props.putInt(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, limits.topicAliasMaximum());
+        Props.putInt(props, MqttPropertyType.WILDCARD_SUBSCRIPTION_AVAILABLE, 1);
+        Props.putInt(props, MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1);
+        Props.putInt(props, MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 1);
+        if (request.serverKeepAlive() != null) {
+            Props.putInt(props, MqttPropertyType.SERVER_KEEP_ALIVE, request.serverKeepAlive());
+        }
+        if (request.clientIdAssigned()) {
+            Props.putString(props, MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER, request.clientId());
+        }
+        if (authMethod != null) {
+            Props.putString(props, MqttPropertyType.AUTHENTICATION_METHOD, authMethod);
+        }
+        return props;
     }
 
     private static void send(MqttConnection connection, byte code, boolean sessionPresent, MqttProperties props) {

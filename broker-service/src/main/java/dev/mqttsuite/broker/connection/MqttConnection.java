@@ -1,55 +1,44 @@
 package dev.mqttsuite.broker.connection;
 
-import dev.mqttsuite.broker.BrokerCore;
 import dev.mqttsuite.broker.auth.AuthResult;
 import dev.mqttsuite.broker.auth.Permissions;
-import dev.mqttsuite.broker.message.Message;
-import dev.mqttsuite.broker.message.PublishProperties;
-import dev.mqttsuite.broker.protocol.Props;
+import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.session.Delivery;
 import dev.mqttsuite.broker.session.Session;
 import dev.mqttsuite.broker.session.SessionListener;
 import dev.mqttsuite.broker.will.Will;
-import dev.mqttsuite.reason.DisconnectReasonCode;
 import dev.mqttsuite.topic.TopicName;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
-import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * One MQTT network connection. Everything here runs on the connection's event loop (the Netty channel's executor)
- * unless a method says otherwise; the session it is attached to is shared with publishers on other loops and guards
- * itself.
- *
- * <p>Writes go through {@link #write} without a flush; the channel handler flushes once per read batch and the
- * session once per drain, so a burst of PUBACKs or PUBLISHes costs one system call.
+ * The protocol state of one MQTT connection: what CONNECT negotiated, who the client is and what it may do, its
+ * session, will and topic aliases, and the packets the broker sends it. It holds no socket (that is the
+ * {@link Transport}) and no business rules (those are the packet handlers). Everything here runs on the connection's
+ * event loop unless a method says otherwise.
  */
 public final class MqttConnection implements SessionListener {
 
-    private final BrokerCore broker;
-    private ChannelHandlerContext ctx;
+    private final Transport transport;
+    private final BrokerMetrics metrics;
     private final String remoteAddress;
     private final List<String> certificateIdentities;
+    private final InboundWindow inboundWindow;
 
-    ConnectionState state = ConnectionState.AWAITING_CONNECT;
+    private ConnectionState state = ConnectionState.AWAITING_CONNECT;
     private MqttVersion version = MqttVersion.MQTT_3_1_1;
     private String clientId;
     private Session session;
@@ -60,38 +49,32 @@ public final class MqttConnection implements SessionListener {
     private volatile Object authAttachment;
     private String authenticationMethod;
     private int clientReceiveMaximum = 65535;
-    private long clientMaximumPacketSize = Long.MAX_VALUE;
-    private int clientTopicAliasMaximum;
     private boolean requestProblemInformation = true;
-    private long sessionExpiryInterval;
     private final Map<Integer, TopicName> inboundAliases = new HashMap<>();
-    private Map<String, Integer> outboundAliases;
-    private boolean flushPending;
-    private boolean readingPaused;
-    private Runnable onResume;
+    private OutboundPublishes outbound;
     private boolean normalDisconnect;
-    private boolean closeHandled;
     private ScheduledFuture<?> credentialExpiry;
-    private Runnable replayHeld;
+    private Runnable onConnected;
     /** Finishes CONNECT once a multi-step enhanced authentication succeeds. */
     private Consumer<AuthResult.Allowed> pendingConnect;
-    /** Packets that arrived while authentication was in progress, replayed after CONNACK. */
-    final List<MqttMessage> heldWhileAuthenticating = new ArrayList<>();
 
-    public MqttConnection(BrokerCore broker, String remoteAddress, List<String> certificateIdentities) {
-        this.broker = broker;
+    /**
+     * @param receiveMaximum the broker's Receive Maximum ({@code broker.limits.receive-maximum})
+     */
+    public MqttConnection(Transport transport, BrokerMetrics metrics, String remoteAddress,
+            List<String> certificateIdentities, int receiveMaximum) {
+        this.transport = transport;
+        this.metrics = metrics;
         this.remoteAddress = remoteAddress;
         this.certificateIdentities = certificateIdentities;
+        this.inboundWindow = new InboundWindow(receiveMaximum);
+        this.outbound = OutboundPublishes.plain(metrics);
     }
 
     // ---- identity and negotiated state ------------------------------------------------------------------------
 
-    public BrokerCore broker() {
-        return broker;
-    }
-
-    public ChannelHandlerContext channelContext() {
-        return ctx;
+    public Transport transport() {
+        return transport;
     }
 
     public ConnectionState state() {
@@ -118,6 +101,10 @@ public final class MqttConnection implements SessionListener {
         return clientId;
     }
 
+    public String principal() {
+        return principal;
+    }
+
     public String remoteAddress() {
         return remoteAddress;
     }
@@ -130,8 +117,8 @@ public final class MqttConnection implements SessionListener {
         return session;
     }
 
-    public Permissions permissions() {
-        return permissions;
+    public void attachSession(Session attachedSession) {
+        this.session = attachedSession;
     }
 
     /** What this connection may do right now: everything for a superuser, else its compiled permissions. */
@@ -143,16 +130,13 @@ public final class MqttConnection implements SessionListener {
         return authenticationMethod;
     }
 
-    public long sessionExpiryInterval() {
-        return sessionExpiryInterval;
-    }
-
-    public void sessionExpiryInterval(long seconds) {
-        this.sessionExpiryInterval = seconds;
-    }
-
     public Map<Integer, TopicName> inboundAliases() {
         return inboundAliases;
+    }
+
+    /** Unacknowledged inbound QoS 1/2 PUBLISHes against the broker's Receive Maximum. */
+    public InboundWindow inboundWindow() {
+        return inboundWindow;
     }
 
     public Will will() {
@@ -169,32 +153,29 @@ public final class MqttConnection implements SessionListener {
 
     /** Records what CONNECT negotiated. */
     public void negotiated(String id, int receiveMaximum, long maximumPacketSize, int topicAliasMaximum,
-            boolean problemInformation, String authMethod) {
+            boolean problemInformation, String authMethod, boolean outboundAliases) {
         this.clientId = id;
         this.clientReceiveMaximum = receiveMaximum;
-        this.clientMaximumPacketSize = maximumPacketSize;
-        this.clientTopicAliasMaximum = topicAliasMaximum;
         this.requestProblemInformation = problemInformation;
         this.authenticationMethod = authMethod;
-        if (topicAliasMaximum > 0 && broker.config().limits().outboundTopicAliases()) {
-            outboundAliases = new HashMap<>();
-        }
+        this.outbound = isMqtt5()
+                ? OutboundPublishes.mqtt5(metrics, maximumPacketSize, outboundAliases ? topicAliasMaximum : 0)
+                : OutboundPublishes.plain(metrics);
     }
 
-    /** Applies an authentication result (at CONNECT or re-authentication). */
-    public void authenticated(AuthResult.Allowed allowed) {
+    /**
+     * Applies an authentication result (at CONNECT or re-authentication); {@code onExpiry} runs on the loop when the
+     * credentials expire.
+     */
+    public void authenticated(AuthResult.Allowed allowed, Runnable onExpiry) {
         this.principal = allowed.principal();
         this.permissions = allowed.permissions();
         this.superuser = allowed.superuser();
         this.authAttachment = allowed.attachment();
-        if (credentialExpiry != null) {
-            credentialExpiry.cancel(false);
-            credentialExpiry = null;
-        }
+        cancelTimers();
         if (allowed.expiresAt() != null) {
             long delay = Math.max(0, allowed.expiresAt().toEpochMilli() - System.currentTimeMillis());
-            credentialExpiry = ctx.executor().schedule(() -> broker.disconnector().disconnect(this,
-                    DisconnectReasonCode.MAXIMUM_CONNECT_TIME, "credentials expired"), delay, TimeUnit.MILLISECONDS);
+            credentialExpiry = transport.schedule(onExpiry, delay, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -218,24 +199,17 @@ public final class MqttConnection implements SessionListener {
         return pendingConnect;
     }
 
-    /** Binds to the context of the MQTT handler, so that writes pass through the encoder. */
-    void bind(ChannelHandlerContext handlerContext) {
-        this.ctx = handlerContext;
+    /** Set by the transport: replays the packets pipelined behind CONNECT. */
+    public void onConnected(Runnable replay) {
+        this.onConnected = replay;
     }
 
-    void onConnected(Runnable replay) {
-        this.replayHeld = replay;
-    }
-
-    /** Dispatches the packets pipelined behind CONNECT; called right after CONNACK. */
-    public void replayHeld() {
-        if (replayHeld != null) {
-            replayHeld.run();
+    /** CONNACK 0x00 is out: the connection is established and the packets held meanwhile are dispatched. */
+    public void connected() {
+        state = ConnectionState.CONNECTED;
+        if (onConnected != null) {
+            onConnected.run();
         }
-    }
-
-    public void attachSession(Session attachedSession) {
-        this.session = attachedSession;
     }
 
     public boolean normalDisconnect() {
@@ -246,50 +220,33 @@ public final class MqttConnection implements SessionListener {
         this.normalDisconnect = value;
     }
 
-    /** True once; guards the close path against running twice. */
-    boolean markCloseHandled() {
-        if (closeHandled) {
-            return false;
-        }
-        closeHandled = true;
-        return true;
-    }
-
-    void cancelTimers() {
+    public void cancelTimers() {
         if (credentialExpiry != null) {
             credentialExpiry.cancel(false);
+            credentialExpiry = null;
         }
     }
 
     // ---- writing ----------------------------------------------------------------------------------------------
 
-    /** Writes without flushing; see the class comment. */
     public void write(MqttMessage message) {
-        broker.metrics().packets().sent(message.fixedHeader().messageType());
-        flushPending = true;
-        ctx.write(message, ctx.voidPromise());
+        transport.write(message);
     }
 
     public void writeAndFlush(MqttMessage message) {
-        broker.metrics().packets().sent(message.fixedHeader().messageType());
-        ctx.writeAndFlush(message, ctx.voidPromise());
-        flushPending = false;
+        transport.writeAndFlush(message);
     }
 
     public void flushIfNeeded() {
-        if (flushPending) {
-            flushPending = false;
-            ctx.flush();
-        }
+        transport.flushIfNeeded();
     }
 
     public boolean isActive() {
-        return ctx.channel().isActive();
+        return transport.isActive();
     }
 
     public void close() {
-        flushIfNeeded();
-        ctx.channel().close();
+        transport.close();
     }
 
     /** PUBACK, PUBREC, PUBREL or PUBCOMP with an optional MQTT 5 reason code. */
@@ -306,76 +263,12 @@ public final class MqttConnection implements SessionListener {
 
     @Override
     public boolean sendPublish(Delivery delivery, long nowMillis) {
-        Message message = delivery.message();
-        MqttProperties props = MqttProperties.NO_PROPERTIES;
-        String topic = message.topic().value();
-        if (isMqtt5()) {
-            props = new MqttProperties();
-            PublishProperties p = message.properties();
-            if (p.payloadFormatIndicator() != null) {
-                Props.putInt(props, MqttPropertyType.PAYLOAD_FORMAT_INDICATOR, p.payloadFormatIndicator());
-            }
-            long remaining = message.remainingExpirySeconds(nowMillis);
-            if (remaining >= 0) {
-                Props.putInt(props, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL, (int) remaining);
-            }
-            if (p.contentType() != null) {
-                Props.putString(props, MqttPropertyType.CONTENT_TYPE, p.contentType());
-            }
-            if (p.responseTopic() != null) {
-                Props.putString(props, MqttPropertyType.RESPONSE_TOPIC, p.responseTopic());
-            }
-            if (p.correlationData() != null) {
-                Props.putBinary(props, MqttPropertyType.CORRELATION_DATA, p.correlationData());
-            }
-            Props.putUserProperties(props, p.userProperties());
-            for (int id : delivery.subscriptionIds()) {
-                Props.putInt(props, MqttPropertyType.SUBSCRIPTION_IDENTIFIER, id);
-            }
-            if (outboundAliases != null && !delivery.duplicate()) {
-                Integer alias = outboundAliases.get(topic);
-                if (alias != null) {
-                    Props.putInt(props, MqttPropertyType.TOPIC_ALIAS, alias);
-                    topic = "";
-                } else if (outboundAliases.size() < clientTopicAliasMaximum) {
-                    alias = outboundAliases.size() + 1;
-                    outboundAliases.put(topic, alias);
-                    Props.putInt(props, MqttPropertyType.TOPIC_ALIAS, alias);
-                }
-            }
+        MqttPublishMessage publish = outbound.encode(delivery, nowMillis);
+        if (publish == null) {
+            return false; // [MQTT-3.1.2-25] larger than the client's Maximum Packet Size
         }
-        if (clientMaximumPacketSize != Long.MAX_VALUE
-                && estimateSize(topic, message.payload().length, props) > clientMaximumPacketSize) {
-            return false; // [MQTT-3.1.2-25] the server must not send packets larger than the client's maximum
-        }
-        int packetId = delivery.qos() > 0 ? delivery.packetId() : 0;
-        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, delivery.duplicate(),
-                MqttQoS.valueOf(delivery.qos()), delivery.retain(), 0);
-        ByteBuf payload = Unpooled.wrappedBuffer(message.payload());
-        write(new MqttPublishMessage(header, new MqttPublishVariableHeader(topic, packetId, props), payload));
-        broker.metrics().messageSent(delivery.qos(), message.payload().length);
+        write(publish);
         return true;
-    }
-
-    /** An upper bound of the encoded PUBLISH size: fixed header + topic + packet id + properties + payload. */
-    private static long estimateSize(String topic, int payloadLength, MqttProperties props) {
-        long size = 5 + 2 + (long) topic.length() * 3 + 2 + payloadLength;
-        if (props != MqttProperties.NO_PROPERTIES) {
-            size += 4;
-            for (MqttProperties.MqttProperty<?> p : props.listAll()) {
-                Object v = p.value();
-                if (v instanceof String s) {
-                    size += 3 + s.length() * 3L;
-                } else if (v instanceof byte[] b) {
-                    size += 3 + b.length;
-                } else if (v instanceof MqttProperties.StringPair pair) {
-                    size += 5 + (pair.key.length() + pair.value.length()) * 3L;
-                } else {
-                    size += 5;
-                }
-            }
-        }
-        return size;
     }
 
     @Override
@@ -390,49 +283,27 @@ public final class MqttConnection implements SessionListener {
 
     @Override
     public boolean writeQueueFull() {
-        return !ctx.channel().isWritable();
+        return !transport.isWritable();
     }
 
     @Override
     public void runOnLoop(Runnable task) {
-        ctx.executor().execute(() -> {
-            task.run();
-            flushIfNeeded();
-        });
+        transport.execute(task);
     }
 
     @Override
     public void pauseReading() {
-        if (!readingPaused) {
-            readingPaused = true;
-            ctx.channel().config().setAutoRead(false);
-        }
+        transport.pauseReading();
     }
 
     @Override
     public void resumeReading() {
-        ctx.executor().execute(() -> {
-            if (readingPaused) {
-                readingPaused = false;
-                if (onResume != null) {
-                    onResume.run(); // packets decoded after the pause first; may pause again
-                }
-                if (!readingPaused) {
-                    ctx.channel().config().setAutoRead(true);
-                    ctx.read();
-                }
-                flushIfNeeded();
-            }
-        });
+        transport.resumeReading();
     }
 
-    /** Whether reading is paused by back-pressure: packets decoded meanwhile wait (see MqttChannelHandler). */
-    public boolean readingPaused() {
-        return readingPaused;
-    }
-
-    void onResume(Runnable replay) {
-        this.onResume = replay;
+    @Override
+    public Permissions deliveryPermissions() {
+        return effectivePermissions();
     }
 
     @Override

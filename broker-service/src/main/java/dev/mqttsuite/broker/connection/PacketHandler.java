@@ -2,7 +2,10 @@ package dev.mqttsuite.broker.connection;
 
 import io.netty.handler.codec.mqtt.MqttMessage;
 
-/** Handles one MQTT control packet type. Called on the connection's event loop; must not block. */
+/**
+ * Handles one MQTT control packet type of an established connection. Called on the connection's event loop by the
+ * transport's dispatch table; must not block. Implementations get their collaborators in their constructor.
+ */
 @FunctionalInterface
 public interface PacketHandler<M extends MqttMessage> {
 

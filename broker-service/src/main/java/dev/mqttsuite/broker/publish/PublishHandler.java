@@ -1,13 +1,15 @@
 package dev.mqttsuite.broker.publish;
 
-import dev.mqttsuite.broker.BrokerCore;
 import dev.mqttsuite.broker.config.BrokerConfig;
+import dev.mqttsuite.broker.connection.Disconnector;
 import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.connection.PacketHandler;
 import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.message.PublishProperties;
+import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.protocol.Props;
 import dev.mqttsuite.broker.protocol.Utf8;
+import dev.mqttsuite.broker.routing.MessagePublisher;
 import dev.mqttsuite.reason.DisconnectReasonCode;
 import dev.mqttsuite.reason.Mqtt3Mapping;
 import dev.mqttsuite.reason.PubackReasonCode;
@@ -21,22 +23,29 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import org.jboss.logging.Logger;
 
 /**
- * Inbound PUBLISH (MQTT 5.0 section 3.3): topic alias resolution, limits, authorization, QoS 2 duplicate detection,
- * retained storage, routing and the acknowledgement.
+ * Inbound PUBLISH (MQTT 5.0 section 3.3): limits, the broker's Receive Maximum, topic alias resolution, authorization,
+ * QoS 2 duplicate detection, then publishing; the acknowledgement goes out once the retained store, the session
+ * journal and other nodes accepted the message ({@link MessagePublisher.Outcome}).
  */
 public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
 
     private static final Logger LOG = Logger.getLogger(PublishHandler.class);
 
-    private final BrokerCore broker;
+    private final MessagePublisher publisher;
+    private final Disconnector disconnector;
+    private final BrokerMetrics metrics;
+    private final BrokerConfig.Limits limits;
 
-    public PublishHandler(BrokerCore broker) {
-        this.broker = broker;
+    public PublishHandler(MessagePublisher publisher, Disconnector disconnector, BrokerMetrics metrics,
+            BrokerConfig.Limits limits) {
+        this.publisher = publisher;
+        this.disconnector = disconnector;
+        this.metrics = metrics;
+        this.limits = limits;
     }
 
     @Override
     public void handle(MqttConnection connection, MqttPublishMessage publish) {
-        BrokerConfig.Limits limits = broker.config().limits();
         int qos = publish.fixedHeader().qosLevel().value();
         int packetId = publish.variableHeader().packetId();
         boolean retain = publish.fixedHeader().isRetain();
@@ -44,22 +53,22 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
         MqttProperties props = publish.variableHeader().properties();
 
         if (qos > limits.maxQos()) {
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.QOS_NOT_SUPPORTED,
+            disconnector.disconnect(connection, DisconnectReasonCode.QOS_NOT_SUPPORTED,
                     "QoS " + qos + " above the maximum " + limits.maxQos()); // [MQTT-3.2.2-11]
             return;
         }
         if (retain && !limits.retainAvailable()) {
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.RETAIN_NOT_SUPPORTED,
+            disconnector.disconnect(connection, DisconnectReasonCode.RETAIN_NOT_SUPPORTED,
                     "retain is not available"); // [MQTT-3.2.2-14]
             return;
         }
-        if (qos > 0 && connection.session().inboundQos2Pending() >= limits.receiveMaximum()) {
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
+        if (qos > 0 && !connection.inboundWindow().tryAcquire()) {
+            disconnector.disconnect(connection, DisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
                     "more than " + limits.receiveMaximum() + " unacknowledged QoS 1/2 PUBLISH"); // [MQTT-3.3.4-9]
             return;
         }
 
-        TopicName topic = resolveTopic(connection, publish.variableHeader().topicName(), props, limits);
+        TopicName topic = resolveTopic(connection, publish.variableHeader().topicName(), props);
         if (topic == null) {
             return; // disconnected
         }
@@ -67,10 +76,11 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
         ByteBuf content = publish.payload();
         byte[] payload = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), payload);
-        broker.metrics().messageReceived(qos, payload.length);
+        metrics.messageReceived(qos, payload.length);
 
         if (qos == 2 && !connection.session().startInboundQos2(packetId)) {
             // A resent QoS 2 PUBLISH we already accepted: acknowledge again, deliver nothing twice [MQTT-4.3.3-10].
+            connection.inboundWindow().release(); // the first copy holds the slot until PUBCOMP
             connection.sendAck(MqttMessageType.PUBREC, packetId, (byte) 0);
             return;
         }
@@ -98,24 +108,24 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
                     Props.binary(props, MqttPropertyType.CORRELATION_DATA), Props.userProperties(props));
         }
         Message message = new Message(topic, payload, qos, retain, forwarded, connection.clientId(), expiresAt);
-        int[] routed = new int[1];
-        var stored = broker.publisher().publish(message, connection, routed);
+        MessagePublisher.Outcome outcome = publisher.publish(message, connection);
         if (qos == 0) {
             return;
         }
-        PubackReasonCode success = routed[0] == 0 && mqtt5 ? PubackReasonCode.NO_MATCHING_SUBSCRIBERS
+        PubackReasonCode success = outcome.routed() == 0 && mqtt5 ? PubackReasonCode.NO_MATCHING_SUBSCRIBERS
                 : PubackReasonCode.SUCCESS;
-        var future = stored.toCompletableFuture();
+        var future = outcome.accepted().toCompletableFuture();
         if (future.isDone() && !future.isCompletedExceptionally()) {
             acknowledge(connection, qos, packetId, success);
             return;
         }
-        stored.whenComplete((ok, failure) -> connection.channelContext().executor().execute(() -> {
+        future.whenComplete((ok, failure) -> connection.transport().execute(() -> {
             if (!connection.isActive()) {
                 return;
             }
             if (failure != null) {
-                LOG.warnf("Retained store did not accept %s from %s: %s", topic, connection.clientId(),
+                LOG.warnf("Message on %s from %s not accepted (retained store, journal or cluster): %s", topic,
+                        connection.clientId(),
                         failure.toString());
                 if (qos == 2) {
                     connection.session().releaseInboundQos2(packetId);
@@ -124,22 +134,20 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
             } else {
                 acknowledge(connection, qos, packetId, success);
             }
-            connection.flushIfNeeded();
         }));
     }
 
-    private TopicName resolveTopic(MqttConnection connection, String topicName, MqttProperties props,
-            BrokerConfig.Limits limits) {
+    private TopicName resolveTopic(MqttConnection connection, String topicName, MqttProperties props) {
         Integer alias = connection.isMqtt5() ? Props.integer(props, MqttPropertyType.TOPIC_ALIAS) : null;
         if (alias != null && (alias == 0 || alias > limits.topicAliasMaximum())) {
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.TOPIC_ALIAS_INVALID,
+            disconnector.disconnect(connection, DisconnectReasonCode.TOPIC_ALIAS_INVALID,
                     "topic alias " + alias + " outside 1.." + limits.topicAliasMaximum()); // [MQTT-3.3.2-8, -9]
             return null;
         }
         if (topicName == null || topicName.isEmpty()) {
             TopicName known = alias == null ? null : connection.inboundAliases().get(alias);
             if (known == null) {
-                broker.disconnector().disconnect(connection, DisconnectReasonCode.PROTOCOL_ERROR,
+                disconnector.disconnect(connection, DisconnectReasonCode.PROTOCOL_ERROR,
                         alias == null ? "empty topic name without a topic alias" : "unknown topic alias " + alias);
                 return null;
             }
@@ -149,11 +157,11 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
         try {
             topic = TopicName.of(topicName);
         } catch (InvalidTopicException e) {
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.TOPIC_NAME_INVALID, e.getMessage());
+            disconnector.disconnect(connection, DisconnectReasonCode.TOPIC_NAME_INVALID, e.getMessage());
             return null;
         }
         if (topic.depth() > limits.maxTopicLevels()) {
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.TOPIC_NAME_INVALID,
+            disconnector.disconnect(connection, DisconnectReasonCode.TOPIC_NAME_INVALID,
                     "topic has " + topic.depth() + " levels, maximum broker.limits.max-topic-levels="
                             + limits.maxTopicLevels());
             return null;
@@ -164,7 +172,11 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
         return topic;
     }
 
+    /** PUBACK frees the Receive Maximum slot; PUBREC keeps it until PUBCOMP unless it carries an error. */
     private void acknowledge(MqttConnection connection, int qos, int packetId, PubackReasonCode code) {
+        if (qos == 1 || code.isError()) {
+            connection.inboundWindow().release();
+        }
         connection.sendAck(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId, code.code());
     }
 
@@ -183,11 +195,12 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
         switch (Mqtt3Mapping.publishOutcome(code)) {
             case ACKNOWLEDGE -> acknowledge(connection, qos, packetId, PubackReasonCode.SUCCESS);
             case WITHHOLD_ACKNOWLEDGEMENT -> {
+                connection.inboundWindow().release();
                 if (qos == 2) {
                     connection.session().releaseInboundQos2(packetId);
                 }
             }
-            case CLOSE_CONNECTION -> broker.disconnector().disconnect(connection,
+            case CLOSE_CONNECTION -> disconnector.disconnect(connection,
                     DisconnectReasonCode.UNSPECIFIED_ERROR, code.toString());
         }
     }

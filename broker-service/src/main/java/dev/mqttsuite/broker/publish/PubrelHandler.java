@@ -16,6 +16,9 @@ public final class PubrelHandler implements PacketHandler<MqttMessage> {
     public void handle(MqttConnection connection, MqttMessage message) {
         int packetId = Acks.packetId(message);
         boolean known = connection.session().releaseInboundQos2(packetId);
+        if (known) {
+            connection.inboundWindow().release(); // PUBCOMP ends the exchange [MQTT-3.3.4-9]
+        }
         connection.sendAck(MqttMessageType.PUBCOMP, packetId,
                 known ? (byte) 0 : PubrelReasonCode.PACKET_IDENTIFIER_NOT_FOUND.code());
     }

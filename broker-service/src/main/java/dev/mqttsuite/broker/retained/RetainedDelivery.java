@@ -4,7 +4,7 @@ import dev.mqttsuite.broker.auth.Permissions;
 import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.session.Delivery;
 import dev.mqttsuite.broker.session.Session;
-import dev.mqttsuite.broker.subscribe.SubscriptionOptions;
+import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.topic.TopicFilter;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
 import java.util.concurrent.Flow;

@@ -7,10 +7,9 @@ import dev.mqttsuite.broker.metrics.BrokerMetrics.DropReason;
 import dev.mqttsuite.broker.session.Delivery;
 import dev.mqttsuite.broker.session.Session;
 import dev.mqttsuite.broker.session.SessionListener;
-import dev.mqttsuite.broker.subscribe.SubscriptionOptions;
+import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.topic.index.MatchVisitor;
 import dev.mqttsuite.topic.index.SharedGroup;
-import dev.mqttsuite.topic.index.SubscriptionIndex;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,23 +24,18 @@ import java.util.function.Function;
  */
 public final class Router {
 
-    private final SubscriptionIndex<Session, SubscriptionOptions> index;
+    private final RouteTable routes;
     private final BrokerMetrics metrics;
     private final Function<Session, Permissions> permissionsOf;
 
     /**
      * @param permissionsOf the current permissions of a session's connection (receive is checked at delivery so that
-     *     ACL changes apply to existing subscriptions); {@link Permissions#ALL} for offline sessions of superusers
+     *     ACL changes apply to existing subscriptions), or the last known ones for an offline session
      */
-    public Router(SubscriptionIndex<Session, SubscriptionOptions> index, BrokerMetrics metrics,
-            Function<Session, Permissions> permissionsOf) {
-        this.index = index;
+    public Router(RouteTable routes, BrokerMetrics metrics, Function<Session, Permissions> permissionsOf) {
+        this.routes = routes;
         this.metrics = metrics;
         this.permissionsOf = permissionsOf;
-    }
-
-    public SubscriptionIndex<Session, SubscriptionOptions> index() {
-        return index;
     }
 
     /**
@@ -53,7 +47,7 @@ public final class Router {
      */
     public int route(Message message, SessionListener publisher) {
         Collector collector = new Collector(message);
-        index.match(message.topic(), collector);
+        routes.match(message.topic(), collector);
         int delivered = 0;
         if (collector.single != null) {
             delivered += deliver(message, collector.single, collector.singleQos, collector.singleRetain,

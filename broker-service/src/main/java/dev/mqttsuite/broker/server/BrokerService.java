@@ -1,10 +1,8 @@
 package dev.mqttsuite.broker.server;
 
-import dev.mqttsuite.broker.BrokerCore;
 import dev.mqttsuite.broker.auth.AuthenticatorSelection;
 import dev.mqttsuite.broker.auth.Authenticator;
 import dev.mqttsuite.broker.config.BrokerConfig;
-import dev.mqttsuite.broker.config.BrokerConfigValidator;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.retained.InMemoryRetainedStore;
 import dev.mqttsuite.broker.retained.RetainedStore;
@@ -58,7 +56,7 @@ public class BrokerService {
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
     String version;
 
-    private volatile BrokerCore core;
+    private volatile BrokerAssembly core;
     private volatile int mqttPort = -1;
     private volatile int tlsPort = -1;
     private final List<String> deployments = new ArrayList<>();
@@ -70,10 +68,10 @@ public class BrokerService {
         Authenticator authenticator = AuthenticatorSelection.select(config,
                 authenticators.isResolvable() ? java.util.Optional.of(authenticators.get()) : java.util.Optional.empty());
         RetainedStore retained = retainedStores.isResolvable() ? retainedStores.get() : new InMemoryRetainedStore();
-        core = new BrokerCore(config, new BrokerMetrics(registry), authenticator, retained);
+        core = new BrokerAssembly(config, new BrokerMetrics(registry), authenticator, retained);
         if (config.session().persistence() == BrokerConfig.Persistence.FILE) {
-            persistence = new SessionPersistence(config.session().dataDir());
-            persistence.restore(core, vertx);
+            persistence = new SessionPersistence(config.session().dataDir(), core);
+            persistence.restore(vertx);
         }
         int instances = config.mqtt().instances() == 0 ? Runtime.getRuntime().availableProcessors()
                 : config.mqtt().instances();
@@ -91,7 +89,8 @@ public class BrokerService {
         }
         long sysMillis = config.sys().interval().toMillis();
         if (sysMillis > 0) {
-            SysTopicsPublisher sys = new SysTopicsPublisher(core, version);
+            SysTopicsPublisher sys = new SysTopicsPublisher(core.metrics(), core.sessions(), core.routes(),
+                    core.retainedStore(), core.publisher(), core.startedAtMillis(), version);
             sysTimer = vertx.setPeriodic(sysMillis, id -> sys.publishNow());
         }
     }
@@ -158,7 +157,7 @@ public class BrokerService {
         }
         // the listeners closed every connection: sessions are detached and no message is arriving any more
         if (persistence != null && core != null) {
-            persistence.save(core);
+            persistence.save();
         }
     }
 
@@ -171,7 +170,7 @@ public class BrokerService {
         return tlsPort;
     }
 
-    public BrokerCore core() {
+    public BrokerAssembly core() {
         return core;
     }
 

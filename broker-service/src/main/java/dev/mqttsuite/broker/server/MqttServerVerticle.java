@@ -1,8 +1,5 @@
 package dev.mqttsuite.broker.server;
 
-import dev.mqttsuite.broker.BrokerCore;
-import dev.mqttsuite.broker.connection.MqttChannelHandler;
-import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.protocol.MqttPacketDecoder;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
@@ -31,12 +28,12 @@ public final class MqttServerVerticle extends AbstractVerticle {
     /** Per-connection outbound buffer bounds: above high the socket reports unwritable and delivery pauses. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
 
-    private final BrokerCore broker;
+    private final BrokerAssembly broker;
     private final NetServerOptions options;
     private final boolean tls;
     private NetServer server;
 
-    public MqttServerVerticle(BrokerCore broker, NetServerOptions options, boolean tls) {
+    public MqttServerVerticle(BrokerAssembly broker, NetServerOptions options, boolean tls) {
         this.broker = broker;
         this.options = options;
         this.tls = tls;
@@ -59,14 +56,13 @@ public final class MqttServerVerticle extends AbstractVerticle {
         pipeline.channel().config().setWriteBufferWaterMark(WATER_MARK);
         // a small read batch per wake-up: bounds what one publisher can have in flight when it is paused
         pipeline.channel().config().setMaxMessagesPerRead(4);
-        MqttConnection connection = new MqttConnection(broker, socket.remoteAddress().toString(),
-                tls ? certificateIdentities(socket) : List.of());
         long connectTimeout = broker.config().mqtt().connectTimeout().toMillis();
         pipeline.addBefore("handler", "idle", new IdleStateHandler(connectTimeout, 0, 0, TimeUnit.MILLISECONDS));
         pipeline.addBefore("handler", "mqttDecoder", new MqttPacketDecoder(broker.config().limits().maxPacketSize(),
                 broker.config().limits().maxClientIdLength()));
         pipeline.addBefore("handler", "mqttEncoder", MqttEncoder.INSTANCE);
-        pipeline.addBefore("handler", "mqtt", new MqttChannelHandler(broker, connection));
+        pipeline.addBefore("handler", "mqtt", broker.newChannelHandler(socket.remoteAddress().toString(),
+                tls ? certificateIdentities(socket) : List.of()));
     }
 
     /** Subject and subject alternative names of a verified client certificate, for the authenticator. */

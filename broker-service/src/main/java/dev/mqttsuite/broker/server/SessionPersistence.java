@@ -1,7 +1,8 @@
 package dev.mqttsuite.broker.server;
 
-import dev.mqttsuite.broker.BrokerCore;
 import dev.mqttsuite.broker.session.Session;
+import dev.mqttsuite.broker.session.SessionExpiry;
+import dev.mqttsuite.broker.session.SessionState;
 import dev.mqttsuite.broker.session.SessionSnapshot;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -19,11 +20,11 @@ import org.jboss.logging.Logger;
 final class SessionPersistence {
 
     private static final Logger LOG = Logger.getLogger(SessionPersistence.class);
-    private static final long NEVER_EXPIRES = 0xFFFFFFFFL;
-
     private final Path file;
+    private final BrokerAssembly core;
 
-    SessionPersistence(String dataDir) {
+    SessionPersistence(String dataDir, BrokerAssembly core) {
+        this.core = core;
         Path dir = Path.of(dataDir);
         try {
             Files.createDirectories(dir);
@@ -37,11 +38,11 @@ final class SessionPersistence {
     }
 
     /** Restores the sessions of the last graceful shutdown; the snapshot is deleted once they are in memory. */
-    void restore(BrokerCore core, Vertx vertx) {
+    void restore(Vertx vertx) {
         if (!Files.exists(file)) {
             return;
         }
-        List<Session.State> states;
+        List<SessionState> states;
         try {
             states = SessionSnapshot.read(file);
         } catch (IOException e) {
@@ -52,15 +53,15 @@ final class SessionPersistence {
         int restored = 0;
         int expired = 0;
         long messages = 0;
-        for (Session.State state : states) {
+        for (SessionState state : states) {
             long expiry = state.expiryIntervalSeconds();
-            long leftMillis = expiry == NEVER_EXPIRES ? Long.MAX_VALUE
-                    : expiry * 1000 - Math.max(0, now - state.detachedAtMillis());
+            long leftMillis = SessionExpiry.remainingMillis(expiry, state.detachedAtMillis(), now);
             if (expiry == 0 || leftMillis <= 0) {
                 expired++;
                 continue;
             }
             Session session = core.sessions().restore(state);
+            state.subscriptions().forEach((topic, options) -> core.routes().subscribe(session, topic, options));
             restored++;
             messages += state.queue().size() + state.inflight().size();
             if (leftMillis != Long.MAX_VALUE) {
@@ -82,11 +83,11 @@ final class SessionPersistence {
     }
 
     /** Writes every session that outlives its connection. */
-    void save(BrokerCore core) {
+    void save() {
         long now = System.currentTimeMillis();
-        List<Session.State> states = new ArrayList<>();
+        List<SessionState> states = new ArrayList<>();
         for (Session session : core.sessions().all()) {
-            Session.State state = session.state(now);
+            SessionState state = session.state(now);
             if (state != null && state.expiryIntervalSeconds() > 0) {
                 states.add(state);
             }

@@ -1,7 +1,7 @@
 package dev.mqttsuite.broker.session;
 
 import dev.mqttsuite.broker.message.Message;
-import dev.mqttsuite.broker.subscribe.SubscriptionOptions;
+import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.topic.index.SharedGroup;
 
 /**

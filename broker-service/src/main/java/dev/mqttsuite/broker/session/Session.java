@@ -3,11 +3,8 @@ package dev.mqttsuite.broker.session;
 import dev.mqttsuite.broker.auth.Permissions;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.metrics.BrokerMetrics.DropReason;
-import dev.mqttsuite.broker.subscribe.SubscriptionOptions;
 import dev.mqttsuite.topic.SubscriptionTopic;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,33 +27,35 @@ public final class Session {
     private final String clientId;
     private final SessionLimits limits;
     private final BrokerMetrics metrics;
+    private final SessionJournal journal;
 
     // All fields below are guarded by 'this'.
     private SessionListener connection;
     private long expiryIntervalSeconds;
     private final Map<SubscriptionTopic, SubscriptionOptions> subscriptions = new LinkedHashMap<>();
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
-    private long queuedBytes;
-    private final LinkedHashMap<Integer, Delivery> inflight = new LinkedHashMap<>();
+    private final SessionQueue queue = new SessionQueue();
+    private final Inflight inflight = new Inflight();
     private final Set<Integer> inboundQos2 = new HashSet<>();
-    private int nextPacketId = 1;
     private boolean drainScheduled;
     private boolean dropLogged;
     private boolean ended;
-    private final Set<SessionListener> pausedPublishers = new HashSet<>();
-    private final List<Runnable> whenQueueLow = new ArrayList<>();
+    private final PausedPublishers paused = new PausedPublishers();
     /** Permissions that apply while no connection is attached (queued messages for an offline session). */
-    private volatile Permissions offlinePermissions =
-            Permissions.ALL;
+    private volatile Permissions offlinePermissions = Permissions.ALL;
     /** Cancels a pending expiry timer when the client comes back. */
     private Runnable pendingTimerCancel;
     /** When the last connection went away (wall clock), for the expiry left after a restart. */
     private long detachedAtMillis;
 
     public Session(String clientId, SessionLimits limits, BrokerMetrics metrics) {
+        this(clientId, limits, metrics, SessionJournal.IN_MEMORY);
+    }
+
+    public Session(String clientId, SessionLimits limits, BrokerMetrics metrics, SessionJournal journal) {
         this.clientId = clientId;
         this.limits = limits;
         this.metrics = metrics;
+        this.journal = journal;
     }
 
     public String clientId() {
@@ -83,19 +82,9 @@ public final class Session {
         }
         connection = null;
         detachedAtMillis = System.currentTimeMillis();
-        for (SessionListener paused : pausedPublishers) {
-            paused.resumeReading();
-        }
-        pausedPublishers.clear();
-        if (!limits.queueQos0Offline()) {
-            queue.removeIf(d -> {
-                if (d.qos == 0) {
-                    queuedBytes -= d.size();
-                    metrics.dropped(DropReason.QOS0_OFFLINE);
-                    return true;
-                }
-                return false;
-            });
+        paused.resumeAll();
+        if (!limits.queueQos0Offline()) { // QoS 0 is not kept for an offline session unless configured
+            queue.removeIf(d -> d.qos == 0).forEach(d -> metrics.dropped(DropReason.QOS0_OFFLINE));
         }
         return true;
     }
@@ -108,7 +97,10 @@ public final class Session {
         return expiryIntervalSeconds;
     }
 
-    /** MQTT 5 lets a client change the expiry at DISCONNECT (not from 0 to non-zero [MQTT-3.14.2-2]). */
+    /**
+     * The interval a DISCONNECT set, already checked and bounded by {@link SessionExpiry#atDisconnect}; the snapshot
+     * and the expiry timer use it.
+     */
     public synchronized void expiryIntervalSeconds(long seconds) {
         this.expiryIntervalSeconds = seconds;
     }
@@ -131,13 +123,9 @@ public final class Session {
         ended = true;
         List<Delivery> orphans = takeSharedDeliveries();
         queue.clear();
-        queuedBytes = 0;
         inflight.clear();
         inboundQos2.clear();
-        for (SessionListener paused : pausedPublishers) {
-            paused.resumeReading();
-        }
-        pausedPublishers.clear();
+        paused.resumeAll();
         if (pendingTimerCancel != null) {
             pendingTimerCancel.run();
             pendingTimerCancel = null;
@@ -154,22 +142,8 @@ public final class Session {
      * can get them when this member's connection breaks (MQTT 5.0 section 4.8.2).
      */
     public synchronized List<Delivery> takeSharedDeliveries() {
-        List<Delivery> out = new ArrayList<>();
-        for (Iterator<Delivery> it = queue.iterator(); it.hasNext(); ) {
-            Delivery d = it.next();
-            if (d.sharedGroup != null) {
-                it.remove();
-                queuedBytes -= d.size();
-                out.add(d);
-            }
-        }
-        for (Iterator<Delivery> it = inflight.values().iterator(); it.hasNext(); ) {
-            Delivery d = it.next();
-            if (d.sharedGroup != null && !d.released) {
-                it.remove();
-                out.add(d);
-            }
-        }
+        List<Delivery> out = queue.removeIf(d -> d.sharedGroup != null);
+        out.addAll(inflight.takeUnreleasedShared());
         return out;
     }
 
@@ -211,23 +185,24 @@ public final class Session {
             return false;
         }
         long size = delivery.size();
-        if (queue.size() >= limits.maxQueuedMessages() || queuedBytes + size > limits.maxQueuedBytes()) {
+        if (queue.size() >= limits.maxQueuedMessages() || queue.bytes() + size > limits.maxQueuedBytes()) {
             metrics.dropped(DropReason.QUEUE_FULL);
             if (!dropLogged) {
                 dropLogged = true;
                 LOG.warnf("Session %s: queue full (%d messages, %d bytes; limits broker.session.max-queued-messages=%d,"
                         + " max-queued-bytes=%d): dropping messages (logged once per session, counted in"
-                        + " mqtt_messages_dropped_total{reason=\"queue_full\"})", clientId, queue.size(), queuedBytes,
+                        + " mqtt_messages_dropped_total{reason=\"queue_full\"})", clientId, queue.size(), queue.bytes(),
                         limits.maxQueuedMessages(), limits.maxQueuedBytes());
             }
             return false;
         }
-        queue.addLast(delivery);
-        queuedBytes += size;
+        queue.add(delivery);
+        if (delivery.qos > 0 && expiryIntervalSeconds > 0) {
+            journal.queued(this, delivery);
+        }
         if (connection != null) {
             if (queue.size() >= limits.highWatermark() && publisher != null && publisher != connection
-                    && pausedPublishers.add(publisher)) {
-                publisher.pauseReading();
+                    && paused.pause(publisher)) {
                 metrics.backpressurePause();
             }
             scheduleDrain();
@@ -254,19 +229,17 @@ public final class Session {
             if (listener.writeQueueFull()) {
                 break; // the connection calls drain again when writable
             }
-            Delivery next = queue.peekFirst();
+            Delivery next = queue.peek();
             if (next.qos > 0 && inflight.size() >= listener.clientReceiveMaximum()) {
                 break; // resumed by an acknowledgement [MQTT-4.9.0-2]
             }
-            queue.pollFirst();
-            queuedBytes -= next.size();
+            queue.poll();
             if (next.message.isExpired(now)) {
                 metrics.dropped(DropReason.EXPIRED); // [MQTT-3.3.2-5]
                 continue;
             }
             if (next.qos > 0) {
-                next.packetId = nextPacketId();
-                inflight.put(next.packetId, next);
+                inflight.add(next);
             }
             if (!listener.sendPublish(next, now)) {
                 if (next.qos > 0) {
@@ -278,17 +251,7 @@ public final class Session {
             next.sent = true;
         }
         if (queue.size() <= limits.lowWatermark()) {
-            if (!pausedPublishers.isEmpty()) {
-                for (SessionListener paused : pausedPublishers) {
-                    paused.resumeReading();
-                }
-                pausedPublishers.clear();
-            }
-            if (!whenQueueLow.isEmpty()) {
-                List<Runnable> ready = new ArrayList<>(whenQueueLow);
-                whenQueueLow.clear();
-                ready.forEach(listener::runOnLoop);
-            }
+            paused.queueLow(listener);
         }
     }
 
@@ -302,7 +265,7 @@ public final class Session {
                 return;
             }
             if (queue.size() > limits.lowWatermark() || connection == null) {
-                whenQueueLow.add(task);
+                paused.whenLow(task);
                 return;
             }
         }
@@ -318,7 +281,7 @@ public final class Session {
             return;
         }
         long now = System.currentTimeMillis();
-        for (Delivery d : inflight.values()) {
+        for (Delivery d : inflight.all()) {
             if (d.released) {
                 listener.sendPubrel(d.packetId);
             } else {
@@ -331,8 +294,11 @@ public final class Session {
     /** PUBACK (QoS 1) or PUBCOMP (QoS 2) arrived: frees the packet id and the window slot. */
     public synchronized Delivery complete(SessionListener listener, int packetId) {
         Delivery done = inflight.remove(packetId);
-        if (done != null && connection == listener) {
-            drain(listener);
+        if (done != null) {
+            journal.completed(this, done);
+            if (connection == listener) {
+                drain(listener);
+            }
         }
         return done;
     }
@@ -345,21 +311,11 @@ public final class Session {
         }
         if (error) {
             inflight.remove(packetId); // a PUBREC >= 0x80 ends the exchange [MQTT-4.3.3]
+            journal.completed(this, d);
             return false;
         }
         d.released = true;
         return true;
-    }
-
-    private int nextPacketId() {
-        for (int i = 0; i < 65535; i++) {
-            int id = nextPacketId;
-            nextPacketId = id == 65535 ? 1 : id + 1;
-            if (!inflight.containsKey(id)) {
-                return id; // [MQTT-2.2.1-3] an identifier is not reused while in use
-            }
-        }
-        throw new IllegalStateException("no free packet identifier");
     }
 
     // ---- inbound QoS 2 -----------------------------------------------------------------------------------------
@@ -374,49 +330,34 @@ public final class Session {
         return inboundQos2.remove(packetId);
     }
 
-    public synchronized int inboundQos2Pending() {
-        return inboundQos2.size();
-    }
-
     // ---- persistence ------------------------------------------------------------------------------------------
 
-    /**
-     * What survives a restart ({@code broker.session.persistence=file}): everything the client may expect when it
-     * resumes [MQTT-4.1.0-1]. Deliveries that came through a shared subscription stay with this session.
-     *
-     * @param detachedAtMillis when the last connection went away (wall clock)
-     */
-    public record State(String clientId, long expiryIntervalSeconds, long detachedAtMillis,
-            Map<SubscriptionTopic, SubscriptionOptions> subscriptions, List<Delivery> inflight, List<Delivery> queue,
-            Set<Integer> inboundQos2, int nextPacketId) {
-    }
-
     /** The session's state for a snapshot; null when it ended. */
-    public synchronized State state(long nowMillis) {
+    public synchronized SessionState state(long nowMillis) {
         if (ended) {
             return null;
         }
-        return new State(clientId, expiryIntervalSeconds, connection == null ? detachedAtMillis : nowMillis,
-                new LinkedHashMap<>(subscriptions), new ArrayList<>(inflight.values()), new ArrayList<>(queue),
-                new HashSet<>(inboundQos2), nextPacketId);
+        return new SessionState(clientId, expiryIntervalSeconds, connection == null ? detachedAtMillis : nowMillis,
+                new LinkedHashMap<>(subscriptions), new ArrayList<>(inflight.all()), queue.snapshot(),
+                new HashSet<>(inboundQos2), inflight.nextPacketId());
     }
 
     /** A session as it was saved: offline, with its subscriptions, unacknowledged and queued messages. */
-    public static Session restore(State state, SessionLimits limits, BrokerMetrics metrics) {
-        Session s = new Session(state.clientId(), limits, metrics);
+    public static Session restore(SessionState state, SessionLimits limits, BrokerMetrics metrics,
+            SessionJournal journal) {
+        Session s = new Session(state.clientId(), limits, metrics, journal);
         synchronized (s) {
             s.expiryIntervalSeconds = state.expiryIntervalSeconds();
             s.detachedAtMillis = state.detachedAtMillis();
             s.subscriptions.putAll(state.subscriptions());
             for (Delivery d : state.inflight()) {
-                s.inflight.put(d.packetId, d);
+                s.inflight.restore(d);
             }
             for (Delivery d : state.queue()) {
-                s.queue.addLast(d);
-                s.queuedBytes += d.size();
+                s.queue.add(d);
             }
             s.inboundQos2.addAll(state.inboundQos2());
-            s.nextPacketId = state.nextPacketId() < 1 || state.nextPacketId() > 65535 ? 1 : state.nextPacketId();
+            s.inflight.nextPacketId(state.nextPacketId());
         }
         return s;
     }
@@ -430,7 +371,6 @@ public final class Session {
     public synchronized int inflightMessages() {
         return inflight.size();
     }
-
 
     @Override
     public String toString() {

@@ -1,5 +1,7 @@
 package dev.mqttsuite.broker.session;
 
+import dev.mqttsuite.broker.auth.Permissions;
+
 /** What a session needs from the connection it is attached to. Implemented by the connection; called on its loop. */
 public interface SessionListener {
 
@@ -23,4 +25,7 @@ public interface SessionListener {
 
     /** Resumes reading (called on any thread; implementations hop to their loop). */
     void resumeReading();
+
+    /** What the connected client may receive now: read access is re-checked at every delivery. */
+    Permissions deliveryPermissions();
 }

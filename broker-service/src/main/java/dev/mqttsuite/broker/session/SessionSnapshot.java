@@ -3,7 +3,7 @@ package dev.mqttsuite.broker.session;
 import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.message.PublishProperties;
 import dev.mqttsuite.broker.message.UserProperty;
-import dev.mqttsuite.broker.subscribe.SubscriptionOptions;
+import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.topic.SubscriptionTopic;
 import dev.mqttsuite.topic.TopicName;
 import java.io.BufferedOutputStream;
@@ -44,7 +44,7 @@ public final class SessionSnapshot {
     }
 
     /** Writes the states to {@code file} atomically; returns how many sessions were written. */
-    public static int write(Path file, List<Session.State> states) throws IOException {
+    public static int write(Path file, List<SessionState> states) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -56,7 +56,7 @@ public final class SessionSnapshot {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeInt(states.size());
-            for (Session.State s : states) {
+            for (SessionState s : states) {
                 writeState(out, s);
             }
             out.flush();
@@ -76,7 +76,7 @@ public final class SessionSnapshot {
      *
      * @throws IOException when the file is damaged (wrong magic, version, checksum, truncated)
      */
-    public static List<Session.State> read(Path file) throws IOException {
+    public static List<SessionState> read(Path file) throws IOException {
         byte[] all = Files.readAllBytes(file);
         if (all.length < 16) {
             throw new IOException(file + " is truncated");
@@ -97,7 +97,7 @@ public final class SessionSnapshot {
                 throw new IOException(file + " has version " + version + ", this broker reads " + VERSION);
             }
             int count = in.readInt();
-            List<Session.State> states = new ArrayList<>(count);
+            List<SessionState> states = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 states.add(readState(in));
             }
@@ -107,7 +107,7 @@ public final class SessionSnapshot {
         }
     }
 
-    private static void writeState(DataOutputStream out, Session.State s) throws IOException {
+    private static void writeState(DataOutputStream out, SessionState s) throws IOException {
         writeString(out, s.clientId());
         out.writeLong(s.expiryIntervalSeconds());
         out.writeLong(s.detachedAtMillis());
@@ -136,7 +136,7 @@ public final class SessionSnapshot {
         out.writeShort(s.nextPacketId());
     }
 
-    private static Session.State readState(DataInputStream in) throws IOException {
+    private static SessionState readState(DataInputStream in) throws IOException {
         String clientId = readString(in);
         long expiry = in.readLong();
         long detachedAt = in.readLong();
@@ -160,7 +160,7 @@ public final class SessionSnapshot {
             inboundQos2.add(in.readUnsignedShort());
         }
         int nextPacketId = in.readUnsignedShort();
-        return new Session.State(clientId, expiry, detachedAt, subscriptions, inflight, queue, inboundQos2,
+        return new SessionState(clientId, expiry, detachedAt, subscriptions, inflight, queue, inboundQos2,
                 nextPacketId);
     }
 

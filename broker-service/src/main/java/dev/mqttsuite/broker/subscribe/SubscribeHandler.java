@@ -1,11 +1,14 @@
 package dev.mqttsuite.broker.subscribe;
 
-import dev.mqttsuite.broker.BrokerCore;
+import dev.mqttsuite.broker.config.BrokerConfig;
+import dev.mqttsuite.broker.connection.Disconnector;
 import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.connection.PacketHandler;
 import dev.mqttsuite.broker.protocol.Props;
 import dev.mqttsuite.broker.retained.RetainedDelivery;
+import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.session.Session;
+import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.reason.DisconnectReasonCode;
 import dev.mqttsuite.reason.Mqtt3Mapping;
 import dev.mqttsuite.reason.SubackReasonCode;
@@ -33,10 +36,17 @@ import java.util.List;
  */
 public final class SubscribeHandler implements PacketHandler<MqttSubscribeMessage> {
 
-    private final BrokerCore broker;
+    private final RouteTable routes;
+    private final RetainedDelivery retainedDelivery;
+    private final Disconnector disconnector;
+    private final BrokerConfig.Limits limits;
 
-    public SubscribeHandler(BrokerCore broker) {
-        this.broker = broker;
+    public SubscribeHandler(RouteTable routes, RetainedDelivery retainedDelivery, Disconnector disconnector,
+            BrokerConfig.Limits limits) {
+        this.routes = routes;
+        this.retainedDelivery = retainedDelivery;
+        this.disconnector = disconnector;
+        this.limits = limits;
     }
 
     @Override
@@ -47,7 +57,7 @@ public final class SubscribeHandler implements PacketHandler<MqttSubscribeMessag
         if (connection.isMqtt5()) {
             List<Integer> ids = Props.integers(props, MqttPropertyType.SUBSCRIPTION_IDENTIFIER);
             if (ids.size() > 1 || (ids.size() == 1 && ids.get(0) == 0)) {
-                broker.disconnector().disconnect(connection, DisconnectReasonCode.PROTOCOL_ERROR,
+                disconnector.disconnect(connection, DisconnectReasonCode.PROTOCOL_ERROR,
                         "a SUBSCRIBE carries at most one Subscription Identifier, not 0"); // [MQTT-3.8.2-? 3.8.2.1.2]
                 return;
             }
@@ -69,7 +79,7 @@ public final class SubscribeHandler implements PacketHandler<MqttSubscribeMessag
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 new MqttSubAckPayload(codes)));
         for (RetainedDelivery.Request request : retainedRequests) {
-            broker.retainedDelivery().start(session, request);
+            retainedDelivery.start(session, request);
         }
     }
 
@@ -84,14 +94,14 @@ public final class SubscribeHandler implements PacketHandler<MqttSubscribeMessag
         MqttSubscriptionOption option = entry.option();
         boolean shared = topic instanceof SharedSubscription;
         if (shared && option.isNoLocal()) {
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.PROTOCOL_ERROR,
+            disconnector.disconnect(connection, DisconnectReasonCode.PROTOCOL_ERROR,
                     "No Local on a shared subscription"); // [MQTT-3.8.3-4]
             return null;
         }
-        if (topic.filter().depth() > broker.config().limits().maxTopicLevels()) {
+        if (topic.filter().depth() > limits.maxTopicLevels()) {
             return SubackReasonCode.TOPIC_FILTER_INVALID;
         }
-        int qos = Math.min(option.qos().value(), broker.config().limits().maxQos());
+        int qos = Math.min(option.qos().value(), limits.maxQos());
         if (!connection.effectivePermissions().maySubscribe(topic.filter(), qos)) {
             return SubackReasonCode.NOT_AUTHORIZED;
         }
@@ -105,7 +115,7 @@ public final class SubscribeHandler implements PacketHandler<MqttSubscribeMessag
                 connection.isMqtt5() ? retainHandling : 0,
                 subscriptionId);
         SubscriptionOptions previous = session.putSubscription(topic, options);
-        broker.router().index().subscribe(session, topic, options);
+        routes.subscribe(session, topic, options);
         boolean sendRetained = !shared // retained messages are not sent for shared subscriptions [MQTT-3.8.4-? 4.8.2]
                 && (options.retainHandling() == 0 || (options.retainHandling() == 1 && previous == null));
         if (sendRetained) {

@@ -1,9 +1,10 @@
 package dev.mqttsuite.broker.subscribe;
 
-import dev.mqttsuite.broker.BrokerCore;
 import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.connection.PacketHandler;
+import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.session.Session;
+import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.reason.UnsubackReasonCode;
 import dev.mqttsuite.topic.InvalidTopicException;
 import dev.mqttsuite.topic.SubscriptionTopic;
@@ -24,10 +25,10 @@ import java.util.List;
  */
 public final class UnsubscribeHandler implements PacketHandler<MqttUnsubscribeMessage> {
 
-    private final BrokerCore broker;
+    private final RouteTable routes;
 
-    public UnsubscribeHandler(BrokerCore broker) {
-        this.broker = broker;
+    public UnsubscribeHandler(RouteTable routes) {
+        this.routes = routes;
     }
 
     @Override
@@ -40,7 +41,7 @@ public final class UnsubscribeHandler implements PacketHandler<MqttUnsubscribeMe
             try {
                 SubscriptionTopic topic = SubscriptionTopic.parse(filter);
                 SubscriptionOptions removed = session.removeSubscription(topic);
-                broker.router().index().unsubscribe(session, topic);
+                routes.unsubscribe(session, topic);
                 code = removed == null ? UnsubackReasonCode.NO_SUBSCRIPTION_EXISTED : UnsubackReasonCode.SUCCESS;
             } catch (InvalidTopicException e) {
                 code = UnsubackReasonCode.TOPIC_FILTER_INVALID;

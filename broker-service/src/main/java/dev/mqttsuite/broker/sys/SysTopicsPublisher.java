@@ -1,9 +1,12 @@
 package dev.mqttsuite.broker.sys;
 
-import dev.mqttsuite.broker.BrokerCore;
 import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.message.PublishProperties;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
+import dev.mqttsuite.broker.retained.RetainedStore;
+import dev.mqttsuite.broker.routing.MessagePublisher;
+import dev.mqttsuite.broker.routing.RouteTable;
+import dev.mqttsuite.broker.session.SessionDirectory;
 import dev.mqttsuite.topic.TopicName;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -16,35 +19,46 @@ import java.util.Map;
  */
 public final class SysTopicsPublisher {
 
-    private final BrokerCore broker;
+    private final BrokerMetrics metrics;
+    private final SessionDirectory sessions;
+    private final RouteTable routes;
+    private final RetainedStore retained;
+    private final MessagePublisher publisher;
+    private final long startedAtMillis;
     private final String version;
 
-    public SysTopicsPublisher(BrokerCore broker, String version) {
-        this.broker = broker;
+    public SysTopicsPublisher(BrokerMetrics metrics, SessionDirectory sessions, RouteTable routes,
+            RetainedStore retained, MessagePublisher publisher, long startedAtMillis, String version) {
+        this.metrics = metrics;
+        this.sessions = sessions;
+        this.routes = routes;
+        this.retained = retained;
+        this.publisher = publisher;
+        this.startedAtMillis = startedAtMillis;
         this.version = version;
     }
 
     /** The current figures by topic. */
     public Map<String, String> snapshot() {
-        BrokerMetrics m = broker.metrics();
+        BrokerMetrics m = metrics;
         Map<String, String> values = new LinkedHashMap<>();
         values.put("$SYS/broker/version", "mqtt-suite broker " + version);
-        values.put("$SYS/broker/uptime", ((System.currentTimeMillis() - broker.startedAtMillis()) / 1000) + " seconds");
+        values.put("$SYS/broker/uptime", ((System.currentTimeMillis() - startedAtMillis) / 1000) + " seconds");
         values.put("$SYS/broker/clients/connected", Long.toString(m.connectionCount()));
-        values.put("$SYS/broker/clients/total", Long.toString(broker.sessions().size()));
+        values.put("$SYS/broker/clients/total", Long.toString(sessions.size()));
         values.put("$SYS/broker/clients/connections/total", Long.toString(m.connectionsTotal()));
         values.put("$SYS/broker/messages/received", Long.toString(m.messagesReceived()));
         values.put("$SYS/broker/messages/sent", Long.toString(m.messagesSent()));
         values.put("$SYS/broker/messages/dropped", Long.toString(m.droppedTotal()));
         values.put("$SYS/broker/bytes/received", Long.toString(m.bytesReceived()));
         values.put("$SYS/broker/bytes/sent", Long.toString(m.bytesSent()));
-        values.put("$SYS/broker/subscriptions/count", Long.toString(broker.router().index().size()));
-        values.put("$SYS/broker/retained messages/count", Long.toString(broker.retainedStore().count()));
+        values.put("$SYS/broker/subscriptions/count", Long.toString(routes.size()));
+        values.put("$SYS/broker/retained messages/count", Long.toString(retained.count()));
         return values;
     }
 
     public void publishNow() {
-        snapshot().forEach((topic, value) -> broker.publisher().publishInternal(new Message(TopicName.of(topic),
+        snapshot().forEach((topic, value) -> publisher.publishInternal(new Message(TopicName.of(topic),
                 value.getBytes(StandardCharsets.UTF_8), 0, false, PublishProperties.NONE, null, 0)));
     }
 }

@@ -1,11 +1,10 @@
 package dev.mqttsuite.broker.will;
 
 import dev.mqttsuite.broker.message.Message;
-import dev.mqttsuite.broker.publish.MessagePublisher;
-import io.netty.util.concurrent.EventExecutor;
+import dev.mqttsuite.broker.routing.MessagePublisher;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,15 +35,15 @@ public final class WillService {
         publisher.publishInternal(message);
     }
 
-    /** Publishes after {@code delaySeconds} on {@code executor}, unless cancelled by a reconnect. */
-    public void schedule(String clientId, Will.Pending pending, long delaySeconds, EventExecutor executor) {
-        ScheduledFuture<?> timer = executor.schedule(() -> {
+    /** Publishes when {@code timer} fires (after the will delay), unless cancelled by a reconnect. */
+    public void schedule(String clientId, Will.Pending pending, Function<Runnable, ScheduledFuture<?>> timer) {
+        ScheduledFuture<?> scheduled = timer.apply(() -> {
             Scheduled current = delayed.get(clientId);
             if (current != null && current.pending() == pending && delayed.remove(clientId, current)) {
                 publish(pending);
             }
-        }, delaySeconds, TimeUnit.SECONDS);
-        Scheduled previous = delayed.put(clientId, new Scheduled(pending, timer));
+        });
+        Scheduled previous = delayed.put(clientId, new Scheduled(pending, scheduled));
         if (previous != null) {
             previous.timer().cancel(false);
             publish(previous.pending());

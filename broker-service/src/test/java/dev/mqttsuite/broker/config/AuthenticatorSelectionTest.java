@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mqttsuite.broker.auth.AnonymousAuthenticator;
 import dev.mqttsuite.broker.auth.Authenticator;
 import dev.mqttsuite.broker.auth.AuthenticatorSelection;
+import dev.mqttsuite.broker.server.BrokerConfigValidatorTest;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

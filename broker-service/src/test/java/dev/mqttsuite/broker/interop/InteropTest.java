@@ -78,8 +78,22 @@ class InteropTest extends BrokerTest {
     }
 
     private boolean hasSubscriber(String topic) {
-        return !broker.core().router().index().match(dev.mqttsuite.topic.TopicName.of(topic + "/live"))
-                .subscriptions().isEmpty();
+        boolean[] found = new boolean[1];
+        broker.core().routes().match(dev.mqttsuite.topic.TopicName.of(topic + "/live"),
+                new dev.mqttsuite.topic.index.MatchVisitor<>() {
+                    @Override
+                    public void onSubscription(dev.mqttsuite.broker.session.Session s,
+                            dev.mqttsuite.broker.session.SubscriptionOptions o) {
+                        found[0] = true;
+                    }
+
+                    @Override
+                    public void onSharedGroup(dev.mqttsuite.topic.index.SharedGroup<dev.mqttsuite.broker.session.Session,
+                            dev.mqttsuite.broker.session.SubscriptionOptions> group) {
+                        found[0] = true;
+                    }
+                });
+        return found[0];
     }
 
     @Test

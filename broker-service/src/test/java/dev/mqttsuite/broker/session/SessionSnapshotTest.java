@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.message.PublishProperties;
 import dev.mqttsuite.broker.message.UserProperty;
-import dev.mqttsuite.broker.subscribe.SubscriptionOptions;
+import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.topic.SubscriptionTopic;
 import dev.mqttsuite.topic.TopicName;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ class SessionSnapshotTest {
         Map<SubscriptionTopic, SubscriptionOptions> subs = new LinkedHashMap<>();
         subs.put(SubscriptionTopic.parse("a/+/c"), new SubscriptionOptions(1, true, true, 2, 42));
         subs.put(SubscriptionTopic.parse("$share/g/b/#"), new SubscriptionOptions(2, false, false, 0, 0));
-        Session.State state = new Session.State("client-ü", 3600, 1_700_000_000_000L, subs,
+        SessionState state = new SessionState("client-ü", 3600, 1_700_000_000_000L, subs,
                 List.of(delivery("a/1/c", "inflight", 2, 5, true, true)),
                 List.of(delivery("a/2/c", "queued-1", 1, 0, false, false),
                         delivery("a/3/c", "queued-2", 1, 0, false, false)),
@@ -49,7 +49,7 @@ class SessionSnapshotTest {
         Path file = dir.resolve("sessions.snapshot");
         SessionSnapshot.write(file, List.of(state));
 
-        Session.State back = SessionSnapshot.read(file).get(0);
+        SessionState back = SessionSnapshot.read(file).get(0);
         assertThat(back.clientId()).isEqualTo("client-ü");
         assertThat(back.expiryIntervalSeconds()).isEqualTo(3600);
         assertThat(back.detachedAtMillis()).isEqualTo(1_700_000_000_000L);
@@ -76,9 +76,10 @@ class SessionSnapshotTest {
 
     @Test
     void aRestoredSessionIsOfflineWithItsQueueInOrder() {
-        Session.State state = new Session.State("c", 60, 0, Map.of(), List.of(),
+        SessionState state = new SessionState("c", 60, 0, Map.of(), List.of(),
                 List.of(delivery("t", "1", 1, 0, false, false), delivery("t", "2", 1, 0, false, false)), Set.of(), 1);
-        Session s = Session.restore(state, new SessionLimits(100, 1 << 20, false, 50, 10, 100), null);
+        Session s = Session.restore(state, new SessionLimits(100, 1 << 20, false, 50, 10, 100), null,
+                dev.mqttsuite.broker.session.SessionJournal.IN_MEMORY);
         assertThat(s.isConnected()).isFalse();
         assertThat(s.queuedMessages()).isEqualTo(2);
         assertThat(s.state(0).queue()).extracting(d -> new String(d.message().payload())).containsExactly("1", "2");
@@ -87,7 +88,7 @@ class SessionSnapshotTest {
     @Test
     void aDamagedSnapshotIsRefusedNotHalfRestored() throws Exception {
         Path file = dir.resolve("sessions.snapshot");
-        SessionSnapshot.write(file, List.of(new Session.State("c", 60, 0, Map.of(), List.of(),
+        SessionSnapshot.write(file, List.of(new SessionState("c", 60, 0, Map.of(), List.of(),
                 List.of(delivery("t", "payload", 1, 0, false, false)), Set.of(), 1)));
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 0x5A;

@@ -1,7 +1,11 @@
-package dev.mqttsuite.broker.connection;
+package dev.mqttsuite.broker.transport;
 
-import dev.mqttsuite.broker.BrokerCore;
 import dev.mqttsuite.broker.connect.ConnackSender;
+import dev.mqttsuite.broker.connection.ConnectionState;
+import dev.mqttsuite.broker.connection.Disconnector;
+import dev.mqttsuite.broker.connection.MqttConnection;
+import dev.mqttsuite.broker.disconnect.ConnectionCloser;
+import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.protocol.MqttDecodeException;
 import dev.mqttsuite.reason.ConnackReasonCode;
 import dev.mqttsuite.reason.DisconnectReasonCode;
@@ -12,19 +16,19 @@ import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
-import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * The Netty handler that sits after the MQTT decoder: enforces the connection's state machine, dispatches each
- * packet to its handler, turns decoder failures into the specification's reactions, flushes once per read batch,
- * resumes delivery when the socket becomes writable, and handles the keep-alive and CONNECT timeouts.
+ * The Netty handler that sits after the MQTT decoder: enforces the connection's state machine, hands each packet to
+ * the {@link PacketDispatcher}, turns decoder failures into the specification's reactions, flushes once per read
+ * batch, resumes delivery when the socket becomes writable, and handles the keep-alive and CONNECT timeouts.
  */
 public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
@@ -32,21 +36,49 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     /** Packets a client may pipeline behind its CONNECT while authentication runs. */
     private static final int MAX_HELD = 1024;
 
-    private final BrokerCore broker;
-    private final MqttConnection connection;
+    private final PacketDispatcher dispatcher;
+    private final Disconnector disconnector;
+    private final ConnectionCloser closer;
+    private final BrokerMetrics metrics;
+    private final String remoteAddress;
+    private final List<String> certificateIdentities;
+    private final int receiveMaximum;
+    private final Duration linger;
+    private NettyTransport transport;
+    private MqttConnection connection;
+    private boolean closeHandled;
 
-    public MqttChannelHandler(BrokerCore broker, MqttConnection connection) {
-        this.broker = broker;
-        this.connection = connection;
-        connection.onConnected(this::replayHeld);
-        connection.onResume(this::replayDeferred);
-    }
-
+    /** Packets pipelined behind CONNECT while authentication runs, dispatched after CONNACK. */
+    private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
     /**
      * Packets already read from the socket when back-pressure paused it: they wait here instead of being routed, so a
      * paused publisher adds nothing to any queue (bounded by one socket read per connection) and nothing is dropped.
      */
-    private final java.util.ArrayDeque<MqttMessage> deferred = new java.util.ArrayDeque<>();
+    private final ArrayDeque<MqttMessage> deferred = new ArrayDeque<>();
+
+    public MqttChannelHandler(PacketDispatcher dispatcher, Disconnector disconnector, ConnectionCloser closer,
+            BrokerMetrics metrics, String remoteAddress, List<String> certificateIdentities, int receiveMaximum,
+            Duration linger) {
+        this.dispatcher = dispatcher;
+        this.disconnector = disconnector;
+        this.closer = closer;
+        this.metrics = metrics;
+        this.remoteAddress = remoteAddress;
+        this.certificateIdentities = certificateIdentities;
+        this.receiveMaximum = receiveMaximum;
+        this.linger = linger;
+    }
+
+    public MqttConnection connection() {
+        return connection;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        transport = new NettyTransport(ctx, metrics.packets(), linger, this::replayDeferred);
+        connection = new MqttConnection(transport, metrics, remoteAddress, certificateIdentities, receiveMaximum);
+        connection.onConnected(this::replayHeld);
+    }
 
     /**
      * PUBLISH waits while the connection is paused, and so do the packets whose order relative to its PUBLISHes
@@ -64,7 +96,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void replayDeferred() {
-        while (!deferred.isEmpty() && !connection.readingPaused()) {
+        while (!deferred.isEmpty() && !transport.readingPaused()) {
             MqttMessage message = deferred.pollFirst();
             try {
                 onMessage(message);
@@ -74,13 +106,18 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    public MqttConnection connection() {
-        return connection;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        connection.bind(ctx);
+    /** Replays packets that were pipelined behind CONNECT, now that CONNACK is out. */
+    private void replayHeld() {
+        while (!held.isEmpty()) {
+            MqttMessage message = held.pollFirst();
+            try {
+                if (connection.state() == ConnectionState.CONNECTED) {
+                    dispatcher.dispatch(connection, message);
+                }
+            } finally {
+                ReferenceCountUtil.release(message);
+            }
+        }
     }
 
     @Override
@@ -90,7 +127,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            if (connection.state() == ConnectionState.CONNECTED && (!deferred.isEmpty() || connection.readingPaused())
+            if (connection.state() == ConnectionState.CONNECTED && (!deferred.isEmpty() || transport.readingPaused())
                     && mustWaitBehindPublishes(message)) {
                 deferred.addLast(ReferenceCountUtil.retain(message));
                 return;
@@ -98,20 +135,22 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             onMessage(message);
         } catch (RuntimeException e) {
             LOG.warnf(e, "%s: unexpected failure handling %s", connection, message.fixedHeader());
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
-                    "internal error");
+            disconnector.disconnect(connection, DisconnectReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "internal error");
         } finally {
             ReferenceCountUtil.release(message);
         }
     }
 
     private void onMessage(MqttMessage message) {
+        if (transport.closing()) {
+            return; // nothing is processed after a close decision
+        }
         if (message.decoderResult().isFailure()) {
             onDecoderFailure(message);
             return;
         }
         MqttMessageType type = message.fixedHeader().messageType();
-        broker.metrics().packets().received(type);
+        metrics.packets().received(type);
         switch (connection.state()) {
             case AWAITING_CONNECT -> {
                 if (type != MqttMessageType.CONNECT) {
@@ -119,54 +158,21 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
                     connection.close(); // [MQTT-3.1.0-1]
                     return;
                 }
-                broker.connectHandler().handle(connection, (MqttConnectMessage) message);
+                dispatcher.connect(connection, (MqttConnectMessage) message);
             }
             case AUTHENTICATING -> {
                 if (type == MqttMessageType.AUTH) {
-                    broker.authExchange().handle(connection, message);
-                } else if (type == MqttMessageType.CONNECT || connection.heldWhileAuthenticating.size() >= MAX_HELD) {
+                    dispatcher.auth(connection, message);
+                } else if (type == MqttMessageType.CONNECT || held.size() >= MAX_HELD) {
                     connection.close(); // [MQTT-3.1.0-2] a second CONNECT is a protocol error
                 } else {
-                    connection.heldWhileAuthenticating.add(ReferenceCountUtil.retain(message));
+                    held.addLast(ReferenceCountUtil.retain(message));
                 }
             }
-            case CONNECTED -> dispatch(type, message);
+            case CONNECTED -> dispatcher.dispatch(connection, message);
             case CLOSED -> {
                 // discard anything after a disconnect decision
             }
-        }
-    }
-
-    /** Replays packets that were pipelined behind CONNECT, now that CONNACK is out. */
-    public void replayHeld() {
-        for (MqttMessage held : connection.heldWhileAuthenticating.toArray(new MqttMessage[0])) {
-            try {
-                if (connection.state() == ConnectionState.CONNECTED) {
-                    dispatch(held.fixedHeader().messageType(), held);
-                }
-            } finally {
-                ReferenceCountUtil.release(held);
-            }
-        }
-        connection.heldWhileAuthenticating.clear();
-    }
-
-    private void dispatch(MqttMessageType type, MqttMessage message) {
-        switch (type) {
-            case PUBLISH -> broker.publishHandler().handle(connection, (MqttPublishMessage) message);
-            case PUBACK -> broker.pubackHandler().handle(connection, message);
-            case PUBREC -> broker.pubrecHandler().handle(connection, message);
-            case PUBREL -> broker.pubrelHandler().handle(connection, message);
-            case PUBCOMP -> broker.pubcompHandler().handle(connection, message);
-            case SUBSCRIBE -> broker.subscribeHandler().handle(connection, (MqttSubscribeMessage) message);
-            case UNSUBSCRIBE -> broker.unsubscribeHandler().handle(connection, (MqttUnsubscribeMessage) message);
-            case PINGREQ -> broker.pingreqHandler().handle(connection, message);
-            case DISCONNECT -> broker.disconnectHandler().handle(connection, message);
-            case AUTH -> broker.authExchange().handle(connection, message);
-            case CONNECT -> broker.disconnector().disconnect(connection, DisconnectReasonCode.PROTOCOL_ERROR,
-                    "second CONNECT"); // [MQTT-3.1.0-2]
-            default -> broker.disconnector().disconnect(connection, DisconnectReasonCode.PROTOCOL_ERROR,
-                    type + " is not sent by clients");
         }
     }
 
@@ -185,19 +191,19 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (cause instanceof TooLongFrameException) {
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.PACKET_TOO_LARGE,
+            disconnector.disconnect(connection, DisconnectReasonCode.PACKET_TOO_LARGE,
                     "packet larger than broker.limits.max-packet-size"); // [MQTT-3.2.2-15]
         } else if (cause instanceof MqttDecodeException decode) {
-            broker.disconnector().disconnect(connection, decode.reason(), decode.getMessage());
+            disconnector.disconnect(connection, decode.reason(), decode.getMessage());
         } else {
-            broker.disconnector().disconnect(connection, DisconnectReasonCode.MALFORMED_PACKET,
+            disconnector.disconnect(connection, DisconnectReasonCode.MALFORMED_PACKET,
                     cause == null ? "malformed packet" : cause.getMessage());
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        connection.flushIfNeeded();
+        transport.flushIfNeeded();
         ctx.fireChannelReadComplete();
     }
 
@@ -206,7 +212,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         if (ctx.channel().isWritable() && connection.session() != null
                 && connection.state() == ConnectionState.CONNECTED) {
             connection.session().drain(connection);
-            connection.flushIfNeeded();
+            transport.flushIfNeeded();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -215,7 +221,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             if (connection.state() == ConnectionState.CONNECTED) {
-                broker.disconnector().disconnect(connection, DisconnectReasonCode.KEEP_ALIVE_TIMEOUT,
+                disconnector.disconnect(connection, DisconnectReasonCode.KEEP_ALIVE_TIMEOUT,
                         "no packet within 1.5 x keep alive"); // [MQTT-3.1.2-22]
             } else {
                 LOG.debugf("%s: no CONNECT within broker.mqtt.connect-timeout, closing", connection);
@@ -230,17 +236,18 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         deferred.forEach(ReferenceCountUtil::release);
         deferred.clear();
-        for (MqttMessage held : connection.heldWhileAuthenticating) {
-            ReferenceCountUtil.release(held);
+        held.forEach(ReferenceCountUtil::release);
+        held.clear();
+        if (!closeHandled) {
+            closeHandled = true;
+            closer.closed(connection);
         }
-        connection.heldWhileAuthenticating.clear();
-        broker.closer().closed(connection);
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debugf("%s: %s", connection, cause.toString());
-        connection.close();
+        ctx.channel().close(); // the socket failed: no graceful close possible
     }
 }

@@ -1,5 +1,7 @@
-package dev.mqttsuite.broker.config;
+package dev.mqttsuite.broker.server;
 
+import dev.mqttsuite.broker.config.BrokerConfig;
+import dev.mqttsuite.broker.session.SessionExpiry;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +56,7 @@ public final class BrokerConfigValidator {
         if (limits.maxSubscriptionsPerSession() < 1) {
             problems.add("broker.limits.max-subscriptions-per-session must be >= 1");
         }
-        if (session.maxExpiryInterval() < 0 || session.maxExpiryInterval() > 0xFFFFFFFFL) {
+        if (session.maxExpiryInterval() < 0 || session.maxExpiryInterval() > SessionExpiry.NEVER) {
             problems.add("broker.session.max-expiry-interval=" + session.maxExpiryInterval() + " must be 0-4294967295");
         }
         if (session.maxQueuedMessages() < 1) {

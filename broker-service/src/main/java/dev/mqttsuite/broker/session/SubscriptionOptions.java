@@ -1,4 +1,4 @@
-package dev.mqttsuite.broker.subscribe;
+package dev.mqttsuite.broker.session;
 
 /**
  * What a subscription asked for (MQTT 5.0 section 3.8.3.1) plus its subscription identifier (0 = none).

@@ -1,7 +1,5 @@
-package dev.mqttsuite.broker.disconnect;
+package dev.mqttsuite.broker.connection;
 
-import dev.mqttsuite.broker.connection.ConnectionState;
-import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.protocol.Props;
 import dev.mqttsuite.reason.DisconnectReasonCode;
@@ -17,7 +15,8 @@ import org.jboss.logging.Logger;
 /**
  * The one server-side disconnect path: logs the reason, sends DISCONNECT with the reason code and reason string to
  * MQTT 5 clients that completed CONNECT [MQTT-4.13.2-1], and closes the connection. MQTT 3.1.1 has no server
- * DISCONNECT: the connection is just closed. A server-initiated disconnect publishes the Will [MQTT-3.1.2-8].
+ * DISCONNECT: the connection is just closed. A server-initiated disconnect publishes the Will [MQTT-3.1.2-8]. The close
+ * is graceful (see {@link Transport#close}): the client reads the reason code even while it is still sending.
  */
 public final class Disconnector {
 
@@ -31,11 +30,16 @@ public final class Disconnector {
 
     /** Disconnects from any thread; the work runs on the connection's event loop. */
     public void disconnect(MqttConnection connection, DisconnectReasonCode code, String reason) {
-        if (connection.channelContext().executor().inEventLoop()) {
+        if (connection.transport().inEventLoop()) {
             disconnectOnLoop(connection, code, reason);
         } else {
-            connection.channelContext().executor().execute(() -> disconnectOnLoop(connection, code, reason));
+            connection.transport().execute(() -> disconnectOnLoop(connection, code, reason));
         }
+    }
+
+    /** What runs when a connection's credentials expire: DISCONNECT 0xA0 Maximum connect time. */
+    public Runnable onCredentialsExpired(MqttConnection connection) {
+        return () -> disconnect(connection, DisconnectReasonCode.MAXIMUM_CONNECT_TIME, "credentials expired");
     }
 
     private void disconnectOnLoop(MqttConnection connection, DisconnectReasonCode code, String reason) {

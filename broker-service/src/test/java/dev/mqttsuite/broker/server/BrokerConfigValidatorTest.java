@@ -1,8 +1,9 @@
-package dev.mqttsuite.broker.config;
+package dev.mqttsuite.broker.server;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mqttsuite.broker.config.BrokerConfig;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.util.Map;
@@ -11,9 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Unsafe or inconsistent settings stop the broker at startup with the offending key named. */
-class BrokerConfigValidatorTest {
+public class BrokerConfigValidatorTest {
 
-    static BrokerConfig config(Map<String, String> values) {
+    public static BrokerConfig config(Map<String, String> values) {
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(BrokerConfig.class)
                 .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withSources(new io.smallrye.config.PropertiesConfigSource(values, "test", 500)).build();

@@ -1,50 +1,45 @@
 package dev.mqttsuite.broker.session;
 
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
-import dev.mqttsuite.broker.subscribe.SubscriptionOptions;
-import dev.mqttsuite.topic.SubscriptionTopic;
-import dev.mqttsuite.topic.index.SubscriptionIndex;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * All sessions of this broker by client id. Creation, resumption and takeover for one client id are atomic
- * ({@link ConcurrentHashMap#compute}); everything else is per-session.
+ * All sessions of this broker by client id: the single-node {@link SessionDirectory}. Creation, resumption and
+ * takeover for one client id are atomic ({@link ConcurrentHashMap#compute}); everything else is per-session.
  */
-public final class SessionRegistry {
-
-    /** The outcome of CONNECT for the session layer. */
-    public record Attach(Session session, boolean sessionPresent, SessionListener previousConnection) {
-    }
+public final class LocalSessionDirectory implements SessionDirectory {
 
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
-    private final SubscriptionIndex<Session, SubscriptionOptions> index;
     private final SessionLimits limits;
     private final BrokerMetrics metrics;
+    private final SessionJournal journal;
+    private final Consumer<Session> onEnd;
     private final Consumer<Delivery> orphanHandler;
     private final ConcurrentHashMap<Session, SessionListener> attached = new ConcurrentHashMap<>();
 
     /**
+     * @param onEnd runs when a session ends, before its state is cleared (removes its routes)
      * @param orphanHandler receives deliveries of an ended session that came through a shared subscription, to give
      *     them to another member
      */
-    public SessionRegistry(SubscriptionIndex<Session, SubscriptionOptions> index, SessionLimits limits,
-            BrokerMetrics metrics, Consumer<Delivery> orphanHandler) {
-        this.index = index;
+    public LocalSessionDirectory(SessionLimits limits, BrokerMetrics metrics, SessionJournal journal,
+            Consumer<Session> onEnd, Consumer<Delivery> orphanHandler) {
         this.limits = limits;
         this.metrics = metrics;
+        this.journal = journal;
+        this.onEnd = onEnd;
         this.orphanHandler = orphanHandler;
     }
 
-    /**
-     * Finds or creates the session for a CONNECT and attaches the connection. With Clean Start (3.1.1: Clean Session)
-     * any existing session is discarded [MQTT-3.1.2-4]; otherwise it resumes [MQTT-3.1.2-5]. An existing connection
-     * with the same client id is returned for the caller to close with 0x8E [MQTT-3.1.4-3].
-     */
-    public Attach attach(String clientId, boolean cleanStart, SessionListener connection, long expiryInterval) {
+    @Override
+    public CompletionStage<Attach> attach(String clientId, boolean cleanStart, SessionListener connection,
+            long expiryInterval) {
         Attach[] outcome = new Attach[1];
         List<Session> ended = new ArrayList<>(1);
         sessions.compute(clientId, (id, existing) -> {
@@ -55,7 +50,7 @@ public final class SessionRegistry {
                 if (existing != null && !existing.isEnded()) {
                     ended.add(existing);
                 }
-                target = new Session(id, limits, metrics);
+                target = new Session(id, limits, metrics, journal);
                 present = false;
             } else {
                 target = existing;
@@ -72,16 +67,16 @@ public final class SessionRegistry {
         for (Session old : ended) {
             discard(old);
         }
-        return outcome[0];
+        return CompletableFuture.completedFuture(outcome[0]);
     }
 
-    /** The connection closed; returns true if the session was still attached to it. */
+    @Override
     public boolean detach(Session session, SessionListener connection) {
         attached.remove(session, connection);
         return session.detach(connection);
     }
 
-    /** Ends a session if it is still the registered one for its client id and not connected (expiry, clean exit). */
+    @Override
     public boolean endIfIdle(Session session) {
         boolean[] removed = new boolean[1];
         sessions.computeIfPresent(session.clientId(), (id, current) -> {
@@ -98,34 +93,35 @@ public final class SessionRegistry {
     }
 
     private void discard(Session session) {
-        for (SubscriptionTopic topic : session.subscriptions().keySet()) {
-            index.unsubscribe(session, topic);
-        }
+        onEnd.accept(session);
         for (Delivery orphan : session.end()) {
             orphanHandler.accept(orphan);
         }
     }
 
-    /** Adds a session restored from a snapshot (before the listeners start) and indexes its subscriptions. */
-    public Session restore(Session.State state) {
-        Session session = Session.restore(state, limits, metrics);
+    @Override
+    public Session restore(SessionState state) {
+        Session session = Session.restore(state, limits, metrics, journal);
         sessions.put(session.clientId(), session);
-        session.subscriptions().forEach((topic, options) -> index.subscribe(session, topic, options));
         return session;
     }
 
+    @Override
     public Session get(String clientId) {
         return sessions.get(clientId);
     }
 
+    @Override
     public int size() {
         return sessions.size();
     }
 
+    @Override
     public Collection<Session> all() {
         return sessions.values();
     }
 
+    @Override
     public SessionListener connectionOf(Session session) {
         return attached.get(session);
     }

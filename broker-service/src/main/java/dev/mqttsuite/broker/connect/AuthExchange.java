@@ -1,10 +1,12 @@
-package dev.mqttsuite.broker.auth;
+package dev.mqttsuite.broker.connect;
 
-import dev.mqttsuite.broker.connect.ConnackSender;
+import dev.mqttsuite.broker.auth.AuthRequest;
+import dev.mqttsuite.broker.auth.AuthResult;
+import dev.mqttsuite.broker.auth.Authenticator;
 import dev.mqttsuite.broker.connection.ConnectionState;
+import dev.mqttsuite.broker.connection.Disconnector;
 import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.connection.PacketHandler;
-import dev.mqttsuite.broker.disconnect.Disconnector;
 import dev.mqttsuite.broker.protocol.Props;
 import dev.mqttsuite.reason.AuthReasonCode;
 import dev.mqttsuite.reason.DisconnectReasonCode;
@@ -62,7 +64,7 @@ public final class AuthExchange implements PacketHandler<MqttMessage> {
                 Props.binary(props, MqttPropertyType.AUTHENTICATION_DATA), connection.remoteAddress(),
                 connection.certificateIdentities(), 5, connection.state() == ConnectionState.CONNECTED);
         authenticator.authenticate(request).whenComplete((result, failure) ->
-                connection.channelContext().executor().execute(() -> {
+                connection.transport().execute(() -> {
                     if (!connection.isActive()) {
                         return;
                     }
@@ -79,7 +81,7 @@ public final class AuthExchange implements PacketHandler<MqttMessage> {
                                 connection.pendingConnect().accept(allowed);
                                 connection.pendingConnect(null);
                             } else {
-                                connection.authenticated(allowed);
+                                connection.authenticated(allowed, disconnector.onCredentialsExpired(connection));
                                 sendAuth(connection, AuthReasonCode.SUCCESS, null);
                             }
                         }

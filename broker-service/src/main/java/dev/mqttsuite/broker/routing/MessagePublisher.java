@@ -1,0 +1,78 @@
+package dev.mqttsuite.broker.routing;
+
+import dev.mqttsuite.broker.message.Message;
+import dev.mqttsuite.broker.retained.RetainedStore;
+import dev.mqttsuite.broker.session.SessionJournal;
+import dev.mqttsuite.broker.session.SessionListener;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jboss.logging.Logger;
+
+/**
+ * The common path of every application message: retained state, local routing, the session journal and forwarding to
+ * other nodes. Its result is what an acknowledgement waits for.
+ */
+public final class MessagePublisher {
+
+    private static final Logger LOG = Logger.getLogger(MessagePublisher.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** What publishing did: how many local sessions got the message, and when it is safe to acknowledge. */
+    public record Outcome(int routed, CompletionStage<Void> accepted) {
+    }
+
+    private final Router router;
+    private final RetainedStore retained;
+    private final SessionJournal journal;
+    private final MessageForwarder forwarder;
+
+    public MessagePublisher(Router router, RetainedStore retained, SessionJournal journal,
+            MessageForwarder forwarder) {
+        this.router = router;
+        this.retained = retained;
+        this.journal = journal;
+        this.forwarder = forwarder;
+    }
+
+    /**
+     * Publishes a client's message: routes it to current subscribers at once, and for RETAIN=1 stores it (an empty
+     * payload deletes the retained message [MQTT-3.3.1-6, MQTT-3.3.1-7]).
+     *
+     * @return the routed count and a stage that completes when the retained state, the journal and the other nodes
+     *     accepted the message (at once on a single node without retain); it fails when one of them refused or is
+     *     unreachable, so the caller does not acknowledge as if it were saved
+     */
+    public Outcome publish(Message message, SessionListener publisher) {
+        CompletionStage<Void> stored = message.retain() ? retained.put(message) : DONE;
+        int routed = router.route(message, publisher);
+        CompletionStage<Void> forwarded = forwarder.forward(message);
+        CompletionStage<Void> accepted = both(stored, forwarded);
+        if (message.qos() > 0 && routed > 0 && journal.durable()) {
+            accepted = both(accepted, journal.barrier());
+        }
+        return new Outcome(routed, accepted);
+    }
+
+    private static CompletionStage<Void> both(CompletionStage<Void> a, CompletionStage<Void> b) {
+        if (a == DONE) {
+            return b;
+        }
+        if (b == DONE || b.toCompletableFuture().isDone() && !b.toCompletableFuture().isCompletedExceptionally()) {
+            return a;
+        }
+        return a.thenCombine(b, (x, y) -> null);
+    }
+
+    /** Publishes a broker-generated message (will, $SYS); a retained-store failure is logged. */
+    public void publishInternal(Message message) {
+        if (message.retain()) {
+            retained.put(message).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    LOG.warnf("Retained store did not accept %s: %s", message.topic(), failure.toString());
+                }
+            });
+        }
+        router.route(message, null);
+        forwarder.forward(message);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.mqttsuite.broker.session;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What survives a restart of a session ({@code broker.session.persistence=file}): everything the client may expect
+ * when it resumes [MQTT-4.1.0-1]. Deliveries that came through a shared subscription stay with this session.
+ *
+ * @param expiryIntervalSeconds the interval in force: CONNECT's, or DISCONNECT's when the client changed it, both
+ *     bounded by the broker's maximum ({@link SessionExpiry})
+ * @param detachedAtMillis when the last connection went away (wall clock)
+ */
+public record SessionState(String clientId, long expiryIntervalSeconds, long detachedAtMillis,
+        Map<dev.mqttsuite.topic.SubscriptionTopic, SubscriptionOptions> subscriptions, List<Delivery> inflight,
+        List<Delivery> queue, Set<Integer> inboundQos2, int nextPacketId) {
+}
