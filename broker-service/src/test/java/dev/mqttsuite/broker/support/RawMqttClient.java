@@ -45,7 +45,7 @@ public final class RawMqttClient implements AutoCloseable {
         socket.setSoTimeout(5000);
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
-        in = new DataInputStream(socket.getInputStream());
+        in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
     }
 
     public RawMqttClient send(byte[] bytes) throws IOException {
