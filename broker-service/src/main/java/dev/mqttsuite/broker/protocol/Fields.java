@@ -12,9 +12,9 @@ import io.netty.buffer.ByteBuf;
  */
 final class Fields {
 
-    private static final int SCRATCH_START = 256;
+    private static final int SCRATCH_MIN = 128;
 
-    private byte[] scratch = new byte[SCRATCH_START];
+    private byte[] scratch = new byte[0]; // grown on the first string read from a direct buffer
 
     /**
      * A UTF-8 Encoded String: strictly well-formed [MQTT-1.5.4-1], without U+0000 [MQTT-1.5.4-2], checked by the
@@ -45,7 +45,7 @@ final class Fields {
 
     private byte[] scratch(int length) {
         if (scratch.length < length) {
-            scratch = new byte[Math.max(length, scratch.length * 2)];
+            scratch = new byte[Math.max(Math.max(length, SCRATCH_MIN), scratch.length * 2)];
         }
         return scratch;
     }
