@@ -1,11 +1,7 @@
 package dev.mqttsuite.topic;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import dev.mqttsuite.text.MalformedUtf8Exception;
+import dev.mqttsuite.text.Utf8;
 
 /** Shared checks and helpers of the topic algebra. Package-private building blocks of the value types. */
 final class Topics {
@@ -26,49 +22,30 @@ final class Topics {
         if (value == null || value.isEmpty()) {
             throw new InvalidTopicException(TopicRule.NOT_EMPTY, kind, value);
         }
-        int utf8 = 0;
-        int length = value.length();
-        for (int i = 0; i < length; i++) {
-            char c = value.charAt(i);
-            if (c == 0) {
-                throw new InvalidTopicException(TopicRule.NO_NULL_CHARACTER, kind, value, "at index " + i);
-            }
-            if (c < 0x80) {
-                utf8 += 1;
-            } else if (c < 0x800) {
-                utf8 += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                if (i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    utf8 += 4;
-                    i++;
-                } else {
-                    throw new InvalidTopicException(TopicRule.WELL_FORMED_UTF8, kind, value,
-                            "unpaired surrogate at index " + i);
-                }
-            } else if (Character.isLowSurrogate(c)) {
-                throw new InvalidTopicException(TopicRule.WELL_FORMED_UTF8, kind, value,
-                        "unpaired surrogate at index " + i);
-            } else {
-                utf8 += 3;
-            }
+        int utf8;
+        try {
+            utf8 = Utf8.encodedLength(value);
+        } catch (MalformedUtf8Exception e) {
+            throw invalid(e, kind, value);
         }
         if (utf8 > MAX_UTF8_BYTES) {
             throw new InvalidTopicException(TopicRule.MAX_LENGTH, kind, value, utf8 + " bytes");
         }
     }
 
-    /** Strictly decodes UTF-8 bytes; ill-formed input (including encoded surrogates) is rejected. */
+    /** Strictly decodes UTF-8 bytes; ill-formed input (including encoded surrogates) and U+0000 are rejected. */
     static String decodeUtf8(byte[] bytes, String kind) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
-            CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes));
-            return chars.toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidTopicException(TopicRule.WELL_FORMED_UTF8, kind, "<" + bytes.length + " bytes>",
-                    e.getMessage());
+            return Utf8.decodeMqttString(bytes);
+        } catch (MalformedUtf8Exception e) {
+            throw invalid(e, kind, "<" + bytes.length + " bytes>");
         }
+    }
+
+    private static InvalidTopicException invalid(MalformedUtf8Exception e, String kind, String input) {
+        TopicRule rule = e.problem() == MalformedUtf8Exception.Problem.NULL_CHARACTER ? TopicRule.NO_NULL_CHARACTER
+                : TopicRule.WELL_FORMED_UTF8;
+        return new InvalidTopicException(rule, kind, input, e.problem().description() + " at index " + e.index());
     }
 
     /** Splits on '/', keeping empty levels: "a//b/" has four levels "a", "", "b", "". */

@@ -137,8 +137,7 @@ public class Authentications {
         }
         if (request.hasUsername() && request.hasPassword()) {
             UserEntity user = UserEntity.findById(request.getUsername());
-            char[] password = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(request.getPassword()
-                    .toByteArray())).array();
+            char[] password = request.getPassword().toStringUtf8().toCharArray();
             if (user == null || user.disabled || !hasher.verify(user.username, password, user.passwordHash)) {
                 return denied(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password");
             }
