@@ -1,6 +1,5 @@
 package dev.mqttsuite.acl;
 
-import dev.mqttsuite.topic.acl.AclPattern;
 import java.util.Objects;
 
 /**

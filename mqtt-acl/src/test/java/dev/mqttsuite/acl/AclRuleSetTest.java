@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
-import dev.mqttsuite.topic.acl.AclPattern;
-import dev.mqttsuite.topic.acl.AclVariables;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

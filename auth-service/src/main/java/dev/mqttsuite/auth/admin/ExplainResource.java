@@ -2,13 +2,13 @@ package dev.mqttsuite.auth.admin;
 
 import dev.mqttsuite.acl.AclDecision;
 import dev.mqttsuite.acl.AclRuleSet;
+import dev.mqttsuite.acl.AclVariables;
 import dev.mqttsuite.auth.authorization.PermissionCompiler;
 import dev.mqttsuite.auth.model.AnonymousEntity;
 import dev.mqttsuite.auth.model.UserEntity;
 import dev.mqttsuite.auth.v1.Identity;
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
-import dev.mqttsuite.topic.acl.AclVariables;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;

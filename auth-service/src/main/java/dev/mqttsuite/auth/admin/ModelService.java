@@ -1,5 +1,6 @@
 package dev.mqttsuite.auth.admin;
 
+import dev.mqttsuite.acl.AclPattern;
 import dev.mqttsuite.auth.credentials.PasswordHasher;
 import dev.mqttsuite.auth.model.AnonymousEntity;
 import dev.mqttsuite.auth.model.AuditEntry;
@@ -8,7 +9,6 @@ import dev.mqttsuite.auth.model.RoleEntity;
 import dev.mqttsuite.auth.model.RuleSpec;
 import dev.mqttsuite.auth.model.UserEntity;
 import dev.mqttsuite.topic.InvalidTopicException;
-import dev.mqttsuite.topic.acl.AclPattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;

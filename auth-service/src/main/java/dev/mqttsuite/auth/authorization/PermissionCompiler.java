@@ -1,5 +1,6 @@
 package dev.mqttsuite.auth.authorization;
 
+import dev.mqttsuite.acl.AclPattern;
 import dev.mqttsuite.acl.AclRule;
 import dev.mqttsuite.auth.model.AnonymousEntity;
 import dev.mqttsuite.auth.model.GroupEntity;
@@ -8,7 +9,6 @@ import dev.mqttsuite.auth.model.RuleSpec;
 import dev.mqttsuite.auth.model.UserEntity;
 import dev.mqttsuite.auth.v1.Identity;
 import dev.mqttsuite.auth.v1.Rule;
-import dev.mqttsuite.topic.acl.AclPattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,8 +1,10 @@
 package dev.mqttsuite.broker.auth;
 
 import com.google.protobuf.ByteString;
+import dev.mqttsuite.acl.AclPattern;
 import dev.mqttsuite.acl.AclRule;
 import dev.mqttsuite.acl.AclRuleSet;
+import dev.mqttsuite.acl.AclVariables;
 import dev.mqttsuite.auth.v1.AuthServiceGrpc;
 import dev.mqttsuite.auth.v1.AuthenticateReply;
 import dev.mqttsuite.auth.v1.AuthenticateRequest;
@@ -11,8 +13,6 @@ import dev.mqttsuite.auth.v1.ReauthorizeRequest;
 import dev.mqttsuite.auth.v1.Rule;
 import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.reason.ConnackReasonCode;
-import dev.mqttsuite.topic.acl.AclPattern;
-import dev.mqttsuite.topic.acl.AclVariables;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.arc.lookup.LookupIfProperty;
