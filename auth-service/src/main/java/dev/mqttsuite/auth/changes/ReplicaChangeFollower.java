@@ -1,8 +1,8 @@
 package dev.mqttsuite.auth.changes;
 
 import dev.mqttsuite.auth.config.AuthConfig;
-import dev.mqttsuite.auth.credentials.SecretFingerprints;
 import dev.mqttsuite.auth.model.AuditEntry;
+import dev.mqttsuite.authcache.BoundedLru;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -38,7 +38,7 @@ public class ReplicaChangeFollower {
 
     private ScheduledExecutorService timer;
     private long highest = -1;
-    private final Map<Long, Boolean> seen = SecretFingerprints.boundedLru((int) (10 * LOOKBACK));
+    private final Map<Long, Boolean> seen = BoundedLru.synchronizedMap((int) (10 * LOOKBACK));
 
     void onStart(@Observes StartupEvent event) {
         long interval = config.changes().pollInterval().toMillis();
