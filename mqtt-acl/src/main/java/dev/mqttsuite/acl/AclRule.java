@@ -1,6 +1,5 @@
 package dev.mqttsuite.acl;
 
-import dev.mqttsuite.topic.acl.AclPattern;
 import java.util.Objects;
 
 /**
@@ -31,6 +30,30 @@ public record AclRule(Effect effect, Action action, AclPattern pattern, int prio
 
     public static AclRule of(Effect effect, Action action, String pattern, int priority) {
         return new AclRule(effect, action, AclPattern.compile(pattern), priority, null, null);
+    }
+
+    /**
+     * The suite's one rule mapper: a rule as the auth-service stores it and sends it to the brokers (effect and action
+     * as enum constant names, the pattern as written) to a rule to evaluate. The broker maps the rules of every
+     * login with it and the auth-service's explain endpoint the very same rules, so both evaluate alike. Fails safe:
+     * an effect other than {@code ALLOW} (an unknown value from a newer peer) denies.
+     *
+     * @param maxQos the QoS ceiling, or null for none
+     * @param allowRetain whether retained publishes are allowed, or null for yes
+     * @throws IllegalArgumentException for an action other than PUBLISH, SUBSCRIBE or RECEIVE, or a maxQos outside
+     *     0..2
+     * @throws dev.mqttsuite.topic.InvalidTopicException for an invalid pattern
+     */
+    public static AclRule fromNames(String effect, String action, String pattern, int priority, Integer maxQos,
+            Boolean allowRetain) {
+        Effect mappedEffect = Effect.ALLOW.name().equals(effect) ? Effect.ALLOW : Effect.DENY;
+        Action mappedAction;
+        try {
+            mappedAction = Action.valueOf(action);
+        } catch (IllegalArgumentException | NullPointerException unknown) {
+            throw new IllegalArgumentException("unknown ACL action " + action + " (PUBLISH, SUBSCRIBE or RECEIVE)");
+        }
+        return new AclRule(mappedEffect, mappedAction, AclPattern.compile(pattern), priority, maxQos, allowRetain);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.mqttsuite.acl;
 
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
-import dev.mqttsuite.topic.acl.AclVariables;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

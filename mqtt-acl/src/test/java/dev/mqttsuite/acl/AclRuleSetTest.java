@@ -6,11 +6,11 @@ import static dev.mqttsuite.acl.AclRule.Action.SUBSCRIBE;
 import static dev.mqttsuite.acl.AclRule.Effect.ALLOW;
 import static dev.mqttsuite.acl.AclRule.Effect.DENY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mqttsuite.topic.InvalidTopicException;
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
-import dev.mqttsuite.topic.acl.AclPattern;
-import dev.mqttsuite.topic.acl.AclVariables;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -94,5 +94,26 @@ class AclRuleSetTest {
         AclDecision decision = rules(deny).checkPublish(TopicName.of("a/b"), 0, false);
         assertThat(decision.rule()).isEqualTo(deny);
         assertThat(decision.reason()).contains("DENY PUBLISH a/b");
+    }
+
+    @Test
+    void fromNames_mapsTheStoredAndWireForm_withAllItsLimits() {
+        AclRule rule = AclRule.fromNames("ALLOW", "PUBLISH", "t/%u/#", 7, 1, false);
+        assertThat(rule).isEqualTo(new AclRule(ALLOW, PUBLISH, AclPattern.compile("t/%u/#"), 7, 1, false));
+        assertThat(AclRule.fromNames("DENY", "RECEIVE", "a", 0, null, null))
+                .isEqualTo(AclRule.of(DENY, RECEIVE, "a", 0));
+    }
+
+    @Test
+    void fromNames_anEffectOtherThanAllow_denies_soAnUnknownValueNeverGrants() {
+        assertThat(AclRule.fromNames("UNRECOGNIZED", "PUBLISH", "a/#", 0, null, null).effect()).isEqualTo(DENY);
+    }
+
+    @Test
+    void fromNames_refusesAnUnknownAction_andAnInvalidPattern() {
+        assertThatThrownBy(() -> AclRule.fromNames("ALLOW", "UNRECOGNIZED", "a", 0, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UNRECOGNIZED");
+        assertThatThrownBy(() -> AclRule.fromNames("ALLOW", "PUBLISH", "a/dev-%u", 0, null, null))
+                .isInstanceOf(InvalidTopicException.class);
     }
 }

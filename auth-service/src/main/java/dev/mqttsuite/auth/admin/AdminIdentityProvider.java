@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * The auth-service's bootstrap administrator (both admin roles), for installations without an identity provider;
@@ -17,10 +18,13 @@ import java.util.Set;
 @ApplicationScoped
 public class AdminIdentityProvider extends BootstrapAdminIdentityProvider {
 
+    private static final Logger LOG = Logger.getLogger(AdminIdentityProvider.class);
+
     @Inject
     AuthConfig config;
 
     void onStart(@Observes StartupEvent event) {
+        LOG.infof("data directory (auth.data-dir): %s", config.dataDir());
         ensurePassword();
     }
 
@@ -36,7 +40,7 @@ public class AdminIdentityProvider extends BootstrapAdminIdentityProvider {
 
     @Override
     protected Path dataDir() {
-        return Path.of(config.dataDir());
+        return config.dataDir();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.mqttsuite.auth.admin;
 
 import dev.mqttsuite.auth.changes.ChangeBus;
 import dev.mqttsuite.auth.model.AnonymousEntity;
+import dev.mqttsuite.auth.model.ModelService;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -38,7 +39,8 @@ public class AnonymousResource {
     @PUT
     @RolesAllowed("${auth.admin.write-role}")
     public Response update(@HeaderParam("If-Match") String ifMatch, Dtos.AnonymousDto dto) {
-        AnonymousEntity anonymous = model.updateAnonymous(caller.getPrincipal().getName(), ifMatch, dto);
+        AnonymousEntity anonymous = model.updateAnonymous(caller.getPrincipal().getName(), Etags.expected(ifMatch),
+                dto.draft());
         changes.changed(Set.of("anonymous"));
         return Response.ok(Dtos.AnonymousDto.of(anonymous)).tag(Etags.of(anonymous.version)).build();
     }

@@ -1,10 +1,12 @@
 package dev.mqttsuite.auth.admin;
 
+import dev.mqttsuite.auth.model.ExpectedVersion;
 import jakarta.ws.rs.core.EntityTag;
 
 /**
  * Optimistic concurrency for the admin API: every entity's ETag is its version; updates and deletes must send it back
- * in If-Match, so two admins cannot silently overwrite each other (428 without it, 412 when stale).
+ * in If-Match, so two admins cannot silently overwrite each other (428 without it, 412 when stale: see
+ * {@link ProblemMappers}).
  */
 final class Etags {
 
@@ -15,22 +17,18 @@ final class Etags {
         return new EntityTag(Long.toString(version));
     }
 
-    static void require(String ifMatch, long currentVersion) {
+    /** The version an If-Match header names: none, any ({@code *}), or one (weak or strong, quoted or not). */
+    static ExpectedVersion expected(String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank()) {
-            throw new Problem(428, "Precondition Required",
-                    "send the entity's ETag in If-Match (GET it first) so concurrent changes are not lost", null);
+            return ExpectedVersion.NONE;
         }
         String value = ifMatch.trim();
         if (value.equals("*")) {
-            return;
+            return ExpectedVersion.ANY;
         }
         if (value.startsWith("W/")) {
             value = value.substring(2);
         }
-        value = value.replace("\"", "");
-        if (!value.equals(Long.toString(currentVersion))) {
-            throw new Problem(412, "Precondition Failed", "the entity changed since you read it (ETag "
-                    + currentVersion + "): reload and retry", null);
-        }
+        return ExpectedVersion.exactly(value.replace("\"", ""));
     }
 }

@@ -1,5 +1,6 @@
 package dev.mqttsuite.auth.admin;
 
+import dev.mqttsuite.auth.model.ExpectedVersion;
 import dev.mqttsuite.auth.model.GroupEntity;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -43,16 +44,16 @@ public class GroupsResource extends ModelResource<GroupEntity, Dtos.GroupDto> {
 
     @Override
     protected GroupEntity create(String actor, Dtos.GroupDto dto) {
-        return model.createGroup(actor, dto);
+        return model.createGroup(actor, dto.draft());
     }
 
     @Override
-    protected GroupEntity update(String actor, String name, String ifMatch, Dtos.GroupDto dto) {
-        return model.updateGroup(actor, name, ifMatch, dto);
+    protected GroupEntity update(String actor, String name, ExpectedVersion expected, Dtos.GroupDto dto) {
+        return model.updateGroup(actor, name, expected, dto.draft());
     }
 
     @Override
-    protected void delete(String actor, String name, String ifMatch) {
-        model.deleteGroup(actor, name, ifMatch);
+    protected void delete(String actor, String name, ExpectedVersion expected) {
+        model.deleteGroup(actor, name, expected);
     }
 }

@@ -1,6 +1,9 @@
 package dev.mqttsuite.auth.admin;
 
 import dev.mqttsuite.auth.changes.ChangeBus;
+import dev.mqttsuite.auth.model.ExpectedVersion;
+import dev.mqttsuite.auth.model.ModelException;
+import dev.mqttsuite.auth.model.ModelService;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -49,9 +52,9 @@ public abstract class ModelResource<E, D> {
 
     protected abstract E create(String actor, D dto);
 
-    protected abstract E update(String actor, String name, String ifMatch, D dto);
+    protected abstract E update(String actor, String name, ExpectedVersion expected, D dto);
 
-    protected abstract void delete(String actor, String name, String ifMatch);
+    protected abstract void delete(String actor, String name, ExpectedVersion expected);
 
     protected String actor() {
         return caller.getPrincipal().getName();
@@ -73,7 +76,7 @@ public abstract class ModelResource<E, D> {
     public Response get(@PathParam("name") String name) {
         E entity = find(name);
         if (entity == null) {
-            throw Problem.notFound(kind() + " " + name);
+            throw ModelException.notFound(kind() + " " + name);
         }
         return Response.ok(toDto(entity)).tag(Etags.of(versionOf(entity))).build();
     }
@@ -91,7 +94,7 @@ public abstract class ModelResource<E, D> {
     @Path("/{name}")
     @RolesAllowed("${auth.admin.write-role}")
     public Response update(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch, D dto) {
-        E entity = update(actor(), name, ifMatch, dto);
+        E entity = update(actor(), name, Etags.expected(ifMatch), dto);
         announce(name);
         return Response.ok(toDto(entity)).tag(Etags.of(versionOf(entity))).build();
     }
@@ -100,7 +103,7 @@ public abstract class ModelResource<E, D> {
     @Path("/{name}")
     @RolesAllowed("${auth.admin.write-role}")
     public Response delete(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch) {
-        delete(actor(), name, ifMatch);
+        delete(actor(), name, Etags.expected(ifMatch));
         announce(name);
         return Response.noContent().build();
     }

@@ -28,11 +28,4 @@ public final class Problem extends WebApplicationException {
         return new Problem(400, "Invalid request", detail, field);
     }
 
-    public static Problem notFound(String what) {
-        return new Problem(404, "Not found", what + " does not exist", null);
-    }
-
-    public static Problem conflict(String detail) {
-        return new Problem(409, "Conflict", detail, null);
-    }
 }

@@ -2,6 +2,7 @@ package dev.mqttsuite.auth.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.mqttsuite.auth.model.ModelException;
 import dev.mqttsuite.topic.InvalidTopicException;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.ws.rs.WebApplicationException;
@@ -19,6 +20,21 @@ public class ProblemMappers {
         int status = e.getResponse().getStatus();
         Response.Status known = Response.Status.fromStatusCode(status);
         return Problem.build(status, known == null ? "Error" : known.getReasonPhrase(), e.getMessage(), null);
+    }
+
+    /** A change the ACL model refused, as the problem HTTP has for it. */
+    @ServerExceptionMapper
+    public Response modelRefused(ModelException e) {
+        Problem problem = switch (e.reason()) {
+            case INVALID -> Problem.invalid(e.field(), e.getMessage());
+            case NOT_FOUND -> new Problem(404, "Not found", e.getMessage(), null);
+            case ALREADY_EXISTS -> new Problem(409, "Conflict", e.getMessage(), null);
+            case VERSION_REQUIRED -> new Problem(428, "Precondition Required",
+                    "send the entity's ETag in If-Match (GET it first) so concurrent changes are not lost", null);
+            case VERSION_STALE -> new Problem(412, "Precondition Failed", "the entity changed since you read it (ETag "
+                    + e.currentVersion() + "): reload and retry", null);
+        };
+        return problem.getResponse();
     }
 
     @ServerExceptionMapper

@@ -1,5 +1,6 @@
 package dev.mqttsuite.auth.admin;
 
+import dev.mqttsuite.auth.model.ExpectedVersion;
 import dev.mqttsuite.auth.model.RoleEntity;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -43,16 +44,16 @@ public class RolesResource extends ModelResource<RoleEntity, Dtos.RoleDto> {
 
     @Override
     protected RoleEntity create(String actor, Dtos.RoleDto dto) {
-        return model.createRole(actor, dto);
+        return model.createRole(actor, dto.draft());
     }
 
     @Override
-    protected RoleEntity update(String actor, String name, String ifMatch, Dtos.RoleDto dto) {
-        return model.updateRole(actor, name, ifMatch, dto);
+    protected RoleEntity update(String actor, String name, ExpectedVersion expected, Dtos.RoleDto dto) {
+        return model.updateRole(actor, name, expected, dto.draft());
     }
 
     @Override
-    protected void delete(String actor, String name, String ifMatch) {
-        model.deleteRole(actor, name, ifMatch);
+    protected void delete(String actor, String name, ExpectedVersion expected) {
+        model.deleteRole(actor, name, expected);
     }
 }

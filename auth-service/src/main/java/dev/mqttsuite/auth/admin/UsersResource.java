@@ -1,5 +1,6 @@
 package dev.mqttsuite.auth.admin;
 
+import dev.mqttsuite.auth.model.ExpectedVersion;
 import dev.mqttsuite.auth.model.UserEntity;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -43,16 +44,16 @@ public class UsersResource extends ModelResource<UserEntity, Dtos.UserDto> {
 
     @Override
     protected UserEntity create(String actor, Dtos.UserDto dto) {
-        return model.createUser(actor, dto);
+        return model.createUser(actor, dto.draft());
     }
 
     @Override
-    protected UserEntity update(String actor, String name, String ifMatch, Dtos.UserDto dto) {
-        return model.updateUser(actor, name, ifMatch, dto);
+    protected UserEntity update(String actor, String name, ExpectedVersion expected, Dtos.UserDto dto) {
+        return model.updateUser(actor, name, expected, dto.draft());
     }
 
     @Override
-    protected void delete(String actor, String name, String ifMatch) {
-        model.deleteUser(actor, name, ifMatch);
+    protected void delete(String actor, String name, ExpectedVersion expected) {
+        model.deleteUser(actor, name, expected);
     }
 }

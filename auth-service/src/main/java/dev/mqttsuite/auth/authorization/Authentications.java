@@ -9,6 +9,7 @@ import dev.mqttsuite.auth.oidc.TokenLogin;
 import dev.mqttsuite.auth.v1.AuthenticateReply;
 import dev.mqttsuite.auth.v1.AuthenticateRequest;
 import dev.mqttsuite.auth.v1.Identity;
+import dev.mqttsuite.authcache.LoginDecisionCache;
 import dev.mqttsuite.reason.ConnackReasonCode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -48,7 +49,7 @@ public class Authentications {
     MeterRegistry registry;
 
     @Inject
-    LoginCache loginCache;
+    LoginDecisionCache<AuthenticateReply> loginCache;
 
     public AuthenticateReply authenticate(AuthenticateRequest request) {
         List<String> keys = bruteForceKeys(request);
@@ -112,14 +113,14 @@ public class Authentications {
     /** The login cache key, following the branches of {@link #decide}; null when the login is not cached. */
     private String cacheKeyOf(AuthenticateRequest request) {
         if (request.hasAuthenticationMethod()) {
-            return loginCache.keyOf("method:" + request.getAuthenticationMethod(), "",
+            return loginCache.keyOf("method\u0000" + request.getAuthenticationMethod(),
                     request.getAuthenticationData().toByteArray());
         }
         if (request.hasUsername() && request.hasPassword()) {
-            return loginCache.keyOf("password", request.getUsername(), request.getPassword().toByteArray());
+            return loginCache.keyOf("password\u0000" + request.getUsername(), request.getPassword().toByteArray());
         }
         if (request.hasPassword()) {
-            return loginCache.keyOf("token", "", request.getPassword().toByteArray());
+            return loginCache.keyOf("token", request.getPassword().toByteArray());
         }
         return null; // certificates and anonymous access are cheap to decide
     }

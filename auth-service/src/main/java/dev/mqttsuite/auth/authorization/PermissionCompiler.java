@@ -1,6 +1,5 @@
 package dev.mqttsuite.auth.authorization;
 
-import dev.mqttsuite.acl.AclRule;
 import dev.mqttsuite.auth.model.AnonymousEntity;
 import dev.mqttsuite.auth.model.GroupEntity;
 import dev.mqttsuite.auth.model.RoleEntity;
@@ -8,7 +7,6 @@ import dev.mqttsuite.auth.model.RuleSpec;
 import dev.mqttsuite.auth.model.UserEntity;
 import dev.mqttsuite.auth.v1.Identity;
 import dev.mqttsuite.auth.v1.Rule;
-import dev.mqttsuite.topic.acl.AclPattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,8 +21,11 @@ import java.util.Set;
 @ApplicationScoped
 public class PermissionCompiler {
 
-    /** The rules and the subjects they were derived from. */
-    public record Compiled(List<Rule> rules, List<AclRule> aclRules, Set<String> subjects) {
+    /**
+     * The rules (as sent to the brokers, which map them with {@code AclRule.fromNames}) and the subjects they were
+     * derived from.
+     */
+    public record Compiled(List<Rule> rules, Set<String> subjects) {
     }
 
     public Compiled compile(Identity identity, UserEntity user, boolean anonymous) {
@@ -51,7 +52,6 @@ public class PermissionCompiler {
             roleNames.addAll(identity.getTokenRolesList());
         }
         List<Rule> rules = new ArrayList<>();
-        List<AclRule> aclRules = new ArrayList<>();
         for (String roleName : roleNames) {
             subjects.add("role:" + roleName);
             RoleEntity role = RoleEntity.findById(roleName);
@@ -70,11 +70,8 @@ public class PermissionCompiler {
                     rule.setAllowRetain(spec.allowRetain);
                 }
                 rules.add(rule.build());
-                aclRules.add(new AclRule(AclRule.Effect.valueOf(spec.effect.name()),
-                        AclRule.Action.valueOf(spec.action.name()), AclPattern.compile(spec.pattern), role.priority,
-                        spec.maxQos, spec.allowRetain));
             }
         }
-        return new Compiled(rules, aclRules, subjects);
+        return new Compiled(rules, subjects);
     }
 }

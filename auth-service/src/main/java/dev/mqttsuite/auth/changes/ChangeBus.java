@@ -1,7 +1,8 @@
 package dev.mqttsuite.auth.changes;
 
-import dev.mqttsuite.auth.authorization.LoginCache;
+import dev.mqttsuite.auth.v1.AuthenticateReply;
 import dev.mqttsuite.auth.v1.Change;
+import dev.mqttsuite.authcache.LoginDecisionCache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class ChangeBus {
 
     @Inject
-    LoginCache loginCache;
+    LoginDecisionCache<AuthenticateReply> loginCache;
 
     private final BroadcastProcessor<Change> processor = BroadcastProcessor.create();
     private final AtomicLong version = new AtomicLong();
@@ -30,7 +31,7 @@ public class ChangeBus {
 
     /** Announces that these subjects ("user:x", "group:y", "role:z", "anonymous") changed. */
     public void changed(Collection<String> subjects) {
-        loginCache.modelChanged();
+        loginCache.invalidate(); // remembered logins may grant what this change took away
         processor.onNext(Change.newBuilder().setKind(Change.Kind.CHANGED).addAllSubjects(subjects)
                 .setVersion(version.incrementAndGet()).build());
     }

@@ -1,14 +1,15 @@
 package dev.mqttsuite.auth.changes;
 
 import dev.mqttsuite.auth.config.AuthConfig;
-import dev.mqttsuite.auth.credentials.SecretFingerprints;
 import dev.mqttsuite.auth.model.AuditEntry;
+import dev.mqttsuite.authcache.BoundedLru;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,29 +37,48 @@ public class ReplicaChangeFollower {
     @Inject
     ChangeBus changes;
 
+    /** This bean's one poller thread, started with the application and ended with it. */
     private ScheduledExecutorService timer;
     private long highest = -1;
-    private final Map<Long, Boolean> seen = SecretFingerprints.boundedLru((int) (10 * LOOKBACK));
+    private final Map<Long, Boolean> seen = BoundedLru.synchronizedMap((int) (10 * LOOKBACK));
 
     void onStart(@Observes StartupEvent event) {
-        long interval = config.changes().pollInterval().toMillis();
-        if (interval < 0) {
+        Duration interval = config.changes().pollInterval();
+        if (interval.isNegative()) {
             throw new IllegalStateException("auth.changes.poll-interval must be >= 0 (0 turns it off)");
         }
-        if (interval == 0) {
-            return;
+        if (!interval.isZero()) {
+            start(interval);
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "auth-replica-changes");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(this::pollSafely, interval, interval, TimeUnit.MILLISECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    synchronized void start(Duration interval) {
         if (timer != null) {
+            return;
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("auth-replica-changes").daemon(true).factory());
+        timer.scheduleWithFixedDelay(this::pollSafely, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops polling; a poll in progress may finish (bounded), so none runs against a database being closed. */
+    synchronized void stop() {
+        if (timer == null) {
+            return;
+        }
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+                timer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
             timer.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 

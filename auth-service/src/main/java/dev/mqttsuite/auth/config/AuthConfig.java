@@ -1,8 +1,10 @@
 package dev.mqttsuite.auth.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -11,9 +13,14 @@ import java.util.Optional;
 @ConfigMapping(prefix = "auth")
 public interface AuthConfig {
 
+    /**
+     * The data directory, absolute (a relative setting is resolved against the working directory at startup), created
+     * if missing and checked to be writable: see {@link DataDirectory}.
+     */
     @WithName("data-dir")
     @WithDefault("data/auth")
-    String dataDir();
+    @WithConverter(DataDirectory.Writable.class)
+    Path dataDir();
 
     Oidc oidc();
 

@@ -1,6 +1,8 @@
 package dev.mqttsuite.auth.credentials;
 
 import dev.mqttsuite.auth.config.AuthConfig;
+import dev.mqttsuite.authcache.BoundedLru;
+import dev.mqttsuite.authcache.SecretFingerprints;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.GeneralSecurityException;
@@ -26,14 +28,16 @@ public class PasswordHasher {
     @Inject
     AuthConfig config;
 
-    @Inject
-    SecretFingerprints fingerprints;
-
+    private final SecretFingerprints fingerprints = new SecretFingerprints();
     private Map<String, Boolean> verified;
 
     @jakarta.annotation.PostConstruct
     void init() {
-        verified = SecretFingerprints.boundedLru(config.passwords().cacheSize());
+        if (config.passwords().cacheSize() < 0) {
+            throw new IllegalStateException("auth.passwords.cache-size must be >= 0 (0 turns it off), was "
+                    + config.passwords().cacheSize());
+        }
+        verified = BoundedLru.synchronizedMap(config.passwords().cacheSize());
     }
 
     public String hash(char[] password) {

@@ -2,8 +2,8 @@ package dev.mqttsuite.broker.jmh;
 
 import dev.mqttsuite.acl.AclRule;
 import dev.mqttsuite.acl.AclRuleSet;
+import dev.mqttsuite.acl.AclVariables;
 import dev.mqttsuite.topic.TopicName;
-import dev.mqttsuite.topic.acl.AclVariables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

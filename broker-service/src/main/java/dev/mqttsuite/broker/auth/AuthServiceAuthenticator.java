@@ -3,16 +3,16 @@ package dev.mqttsuite.broker.auth;
 import com.google.protobuf.ByteString;
 import dev.mqttsuite.acl.AclRule;
 import dev.mqttsuite.acl.AclRuleSet;
+import dev.mqttsuite.acl.AclVariables;
 import dev.mqttsuite.auth.v1.AuthServiceGrpc;
 import dev.mqttsuite.auth.v1.AuthenticateReply;
 import dev.mqttsuite.auth.v1.AuthenticateRequest;
 import dev.mqttsuite.auth.v1.Identity;
 import dev.mqttsuite.auth.v1.ReauthorizeRequest;
 import dev.mqttsuite.auth.v1.Rule;
+import dev.mqttsuite.authcache.LoginDecisionCache;
 import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.reason.ConnackReasonCode;
-import dev.mqttsuite.topic.acl.AclPattern;
-import dev.mqttsuite.topic.acl.AclVariables;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.arc.lookup.LookupIfProperty;
@@ -35,6 +35,12 @@ import java.util.concurrent.TimeUnit;
  * The auth-service adapter ({@code broker.auth.backend=service}): asks the auth-service over gRPC, with a deadline
  * and bounded concurrency, and compiles the returned rules once into local {@link Permissions}. Fails closed: any
  * failure or timeout becomes CONNACK 0x88 Server unavailable.
+ *
+ * <p>Allowed user name + password answers are remembered for reconnect storms in the suite's shared
+ * {@link LoginDecisionCache} ({@code broker.auth.cache-ttl}, {@code cache-size}), HMAC-keyed, never the password. It
+ * answers only while the auth-service's change stream is live ({@link AuthChangeWatcher} switches it and clears it on
+ * every change event), so a revocation is never answered from it; without the stream every login asks the
+ * auth-service. Permissions are still compiled per connection (client id placeholders differ).
  */
 @ApplicationScoped
 @LookupIfProperty(name = "broker.auth.backend", stringValue = "service")
@@ -52,17 +58,19 @@ public class AuthServiceAuthenticator implements Authenticator {
 
     private AuthServiceGrpc.AuthServiceStub stub;
     private Semaphore inFlight;
-    private AuthDecisionCache cache;
+    private LoginDecisionCache<AuthenticateReply> cache;
 
     @PostConstruct
     void init() {
         stub = AuthServiceGrpc.newStub(channel);
         inFlight = new Semaphore(config.auth().maxConcurrent());
-        cache = new AuthDecisionCache(config.auth().cacheTtl().toMillis(), config.auth().cacheSize());
+        cache = new LoginDecisionCache<>(config.auth().cacheTtl(), config.auth().cacheSize(),
+                reply -> reply.getOutcome() == AuthenticateReply.Outcome.ALLOWED,
+                AuthenticateReply::getExpiresAtMillis);
     }
 
     /** The decisions remembered for reconnect storms; the change watcher keeps it honest. */
-    AuthDecisionCache cache() {
+    LoginDecisionCache<AuthenticateReply> cache() {
         return cache;
     }
 
@@ -80,7 +88,7 @@ public class AuthServiceAuthenticator implements Authenticator {
             Identity identity = remembered.getIdentity().toBuilder().setClientId(request.clientId()).build();
             return CompletableFuture.completedFuture(toResult(remembered.toBuilder().setIdentity(identity).build()));
         }
-        long epoch = cache.epoch();
+        long generation = cache.generation();
         if (!inFlight.tryAcquire()) {
             return CompletableFuture.completedFuture(new AuthResult.Denied(ConnackReasonCode.SERVER_BUSY,
                     "too many authentications in flight (broker.auth.max-concurrent)"));
@@ -108,7 +116,7 @@ public class AuthServiceAuthenticator implements Authenticator {
             if (f != null) {
                 reconnectSoon();
             } else if (cacheKey != null) {
-                cache.put(cacheKey, r, epoch, now);
+                cache.put(cacheKey, r, generation, now);
             }
         }).thenApply(AuthServiceAuthenticator::toResult);
     }
@@ -170,8 +178,7 @@ public class AuthServiceAuthenticator implements Authenticator {
         } else {
             List<AclRule> rules = new ArrayList<>(reply.getRulesCount());
             for (Rule r : reply.getRulesList()) {
-                rules.add(new AclRule(r.getEffect() == Rule.Effect.ALLOW ? AclRule.Effect.ALLOW : AclRule.Effect.DENY,
-                        AclRule.Action.valueOf(r.getAction().name()), AclPattern.compile(r.getPattern()),
+                rules.add(AclRule.fromNames(r.getEffect().name(), r.getAction().name(), r.getPattern(),
                         r.getPriority(), r.hasMaxQos() ? r.getMaxQos() : null,
                         r.hasAllowRetain() ? r.getAllowRetain() : null));
             }

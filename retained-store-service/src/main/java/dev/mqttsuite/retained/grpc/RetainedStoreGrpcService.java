@@ -1,5 +1,6 @@
 package dev.mqttsuite.retained.grpc;
 
+import dev.mqttsuite.retained.store.ExecutorShutdown;
 import dev.mqttsuite.retained.store.RetainedStoreHolder;
 import dev.mqttsuite.retained.store.StoreLimitException;
 import dev.mqttsuite.retained.v1.GetReply;
@@ -20,27 +21,49 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.grpc.GrpcService;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The gRPC face of the store. {@code Match} streams under gRPC flow control: messages are taken from the lazy match
  * iterator only while the call is ready (the client has requested more and the HTTP/2 window is open), on a virtual
- * thread because database adapters iterate with blocking cursors.
+ * thread because database adapters iterate with blocking cursors. The pump threads belong to this service instance
+ * and end with it ({@link #close()}).
  */
 @GrpcService
 public class RetainedStoreGrpcService extends RetainedStoreGrpc.RetainedStoreImplBase {
 
-    private static final ExecutorService PUMPS = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService pumps = Executors.newVirtualThreadPerTaskExecutor();
 
     @Inject
     RetainedStoreHolder store;
 
     @Inject
     MeterRegistry registry;
+
+    /**
+     * At shutdown: no new pump starts; running ones get a moment to see their calls cancelled (and close their
+     * cursors), then they are interrupted.
+     */
+    @PreDestroy
+    void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    void close(Duration grace) {
+        ExecutorShutdown.close(pumps, grace);
+    }
+
+    /** The pump threads' executor (tests). */
+    ExecutorService pumps() {
+        return pumps;
+    }
 
     @Override
     public void put(PutRequest request, StreamObserver<PutReply> response) {
@@ -126,14 +149,25 @@ public class RetainedStoreGrpcService extends RetainedStoreGrpc.RetainedStoreImp
 
         void schedule() {
             if (!done && running.compareAndSet(false, true)) {
-                PUMPS.execute(this::run);
+                submit();
             }
         }
 
         void cancel() {
             done = true;
             if (running.compareAndSet(false, true)) {
-                PUMPS.execute(this::run); // closes the cursor on the pump's side
+                submit(); // closes the cursor on the pump's side
+            }
+        }
+
+        /** Runs the pump on its own thread; at shutdown (no more pumps) the stream just ends here. */
+        private void submit() {
+            try {
+                pumps.execute(this::run);
+            } catch (RejectedExecutionException shuttingDown) {
+                done = true;
+                closeMatches();
+                running.set(false);
             }
         }
 

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mqttsuite.retained.store.log.AppendLogRepository;
 import dev.mqttsuite.retained.store.postgres.PostgresRepository;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -33,5 +36,16 @@ class PostgresRepositoryTest extends RetainedRepositoryContract {
         ds.setUser("mqtt");
         ds.setPassword("mqtt");
         return new PostgresRepository(ds, limits);
+    }
+
+    @Test
+    void close_endsTheRepositorysDatabaseThreads_andLaterPutsAreRefused() {
+        put(message(prefix + "/a", "x")); // starts a database thread
+        repository.close();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith("retained-pg-")));
+        assertThat(repository.put(message(prefix + "/b", "y")).toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
+                .isInstanceOf(IllegalStateException.class).withMessageContaining("closed");
     }
 }

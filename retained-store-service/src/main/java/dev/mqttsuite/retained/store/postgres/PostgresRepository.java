@@ -1,6 +1,7 @@
 package dev.mqttsuite.retained.store.postgres;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.mqttsuite.retained.store.ExecutorShutdown;
 import dev.mqttsuite.retained.store.RetainedRepository;
 import dev.mqttsuite.retained.store.StoreLimitException;
 import dev.mqttsuite.retained.store.log.AppendLogRepository;
@@ -13,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import javax.sql.DataSource;
 
 /**
@@ -35,10 +38,15 @@ import javax.sql.DataSource;
  */
 public final class PostgresRepository implements RetainedRepository {
 
-    /** Bounds concurrent database work (and so connections) independently of how many puts arrive at once. */
-    private static final ExecutorService IO = Executors.newFixedThreadPool(8,
-            Thread.ofPlatform().name("retained-pg-", 0).daemon(true).factory());
     private static final int FETCH_SIZE = 500;
+    private static final int IO_THREADS = 8;
+
+    /**
+     * Bounds concurrent database work (and so connections) independently of how many puts arrive at once. Owned by
+     * this repository: {@link #close()} ends it.
+     */
+    private final ExecutorService io = Executors.newFixedThreadPool(IO_THREADS,
+            Thread.ofPlatform().name("retained-pg-", 0).daemon(true).factory());
 
     private final DataSource dataSource;
     private final AppendLogRepository.Limits limits;
@@ -69,8 +77,12 @@ public final class PostgresRepository implements RetainedRepository {
                     + message.getPayload().size() + " bytes exceeds retained.limits.max-payload-size="
                     + limits.maxPayloadSize()));
         }
-        return CompletableFuture.supplyAsync(() -> message.getPayload().isEmpty() ? delete(message.getTopic())
-                : upsert(topic, message), IO);
+        try {
+            return CompletableFuture.supplyAsync(() -> message.getPayload().isEmpty() ? delete(message.getTopic())
+                    : upsert(topic, message), io);
+        } catch (RejectedExecutionException closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the PostgreSQL store is closed"));
+        }
     }
 
     private boolean upsert(TopicName topic, RetainedMessage message) {
@@ -292,8 +304,13 @@ public final class PostgresRepository implements RetainedRepository {
         return deleted;
     }
 
+    /**
+     * Lets puts already accepted finish (bounded), then stops the database threads; later puts are refused. The data
+     * source belongs to Quarkus.
+     */
     @Override
     public void close() {
-        // the data source belongs to Quarkus
+        ExecutorShutdown.close(io, Duration.ofSeconds(5));
     }
+
 }

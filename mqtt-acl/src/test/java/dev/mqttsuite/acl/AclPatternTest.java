@@ -1,4 +1,4 @@
-package dev.mqttsuite.topic.acl;
+package dev.mqttsuite.acl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

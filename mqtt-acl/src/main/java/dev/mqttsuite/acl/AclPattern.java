@@ -1,4 +1,4 @@
-package dev.mqttsuite.topic.acl;
+package dev.mqttsuite.acl;
 
 import dev.mqttsuite.topic.InvalidTopicException;
 import dev.mqttsuite.topic.TopicFilter;
