@@ -28,9 +28,19 @@ lines = [
     "in-memory retained store; Mosquitto 2.0.11 (Debian) at its defaults. Ratio = ours ÷ Mosquitto (throughput: higher is",
     "better; latency and memory: lower is better).",
     "",
-    "| scenario | metric | ours | Mosquitto | ratio |",
-    "|---|---|---:|---:|---:|",
 ]
+with_before = any("before" in pair for pair in by.values())
+if with_before:
+    lines[-1:-1] = ["`before` is the same scenarios run in the same session with the broker built from an earlier commit",
+                    "(`scripts/bench-compare.sh --before DIR`); after ÷ before: throughput higher is better, latency lower.", ""]
+    lines += ["| scenario | metric | ours | before | Mosquitto | ours ÷ Mosquitto | ours ÷ before |",
+              "|---|---|---:|---:|---:|---:|---:|"]
+else:
+    lines += ["| scenario | metric | ours | Mosquitto | ratio |", "|---|---|---:|---:|---:|"]
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else "–"
+
 for scenario, pair in by.items():
     o, m = pair.get("ours"), pair.get("mosquitto")
     if not o or not m:
@@ -41,10 +51,14 @@ for scenario, pair in by.items():
     else:
         metrics = [("delivered msg/s", "receiveRate"), ("lost", "lost"), ("duplicates", "duplicates"),
                    ("p50 latency µs", "p50us"), ("p99 latency µs", "p99us"), ("p99.9 latency µs", "p999us")]
+    b = pair.get("before")
     for label, key in metrics:
         ov, mv = o.get(key), m.get(key)
-        ratio = f"{ov / mv:.2f}" if isinstance(ov, (int, float)) and isinstance(mv, (int, float)) and mv else "–"
-        lines.append(f"| {scenario} | {label} | {fmt(ov)} | {fmt(mv)} | {ratio} |")
+        if with_before:
+            bv = b.get(key) if b else None
+            lines.append(f"| {scenario} | {label} | {fmt(ov)} | {fmt(bv) if b else '–'} | {fmt(mv)} | {ratio(ov, mv)} | {ratio(ov, bv)} |")
+        else:
+            lines.append(f"| {scenario} | {label} | {fmt(ov)} | {fmt(mv)} | {ratio(ov, mv)} |")
 notes = os.path.join(os.path.dirname(md_path), "benchmarks-notes.md")
 if os.path.exists(notes):
     lines += ["", open(notes).read().rstrip()]
