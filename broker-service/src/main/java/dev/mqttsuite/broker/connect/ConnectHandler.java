@@ -14,6 +14,7 @@ import dev.mqttsuite.broker.will.WillService;
 import dev.mqttsuite.reason.ConnackReasonCode;
 import dev.mqttsuite.reason.DisconnectReasonCode;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.jboss.logging.Logger;
 
@@ -130,8 +131,9 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
         }
         // A delayed will is dropped if the session resumes, published now if the old session ended [MQTT-3.1.3-9].
         wills.onReconnect(connection.clientId(), attach.sessionPresent());
-        ConnackSender.accept(connection, attach.sessionPresent(),
-                ConnackSender.properties(limits, request, connection.authenticationMethod()));
+        ConnackSender.accept(connection, attach.sessionPresent(), connection.isMqtt5()
+                ? ConnackSender.properties(limits, request, connection.authenticationMethod())
+                : MqttProperties.NO_PROPERTIES);
         connection.state(ConnectionState.CONNECTED);
         metrics.connected();
         connection.transport().keepAlive(request.keepAlive());
