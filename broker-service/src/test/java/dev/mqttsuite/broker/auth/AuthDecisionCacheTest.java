@@ -56,10 +56,10 @@ class AuthDecisionCacheTest {
         cache.live(true);
         String key = cache.keyOf("u", "secret".getBytes());
         cache.put(key, ALLOWED, cache.epoch(), 0);
-        assertThat(cache.get(key, 9_999)).isNotNull();
+        assertThat(cache.get(key, 9_999)).isEqualTo(ALLOWED);
         assertThat(cache.get(key, 10_000)).isNull();
         cache.put(key, ALLOWED.toBuilder().setExpiresAtMillis(500).build(), cache.epoch(), 0);
-        assertThat(cache.get(key, 499)).isNotNull();
+        assertThat(cache.get(key, 499)).isEqualTo(ALLOWED.toBuilder().setExpiresAtMillis(500).build());
         assertThat(cache.get(key, 500)).isNull();
     }
 
