@@ -84,10 +84,10 @@ class LoginDecisionCacheTest {
         cache.live(true);
         String key = cache.keyOf("u", bytes("secret"));
         cache.put(key, ALLOWED, cache.generation(), 0);
-        assertThat(cache.get(key, 9_999)).isNotNull();
+        assertThat(cache.get(key, 9_999)).isEqualTo(ALLOWED);
         assertThat(cache.get(key, 10_000)).isNull();
         cache.put(key, new Decision(true, 500), cache.generation(), 0);
-        assertThat(cache.get(key, 499)).isNotNull();
+        assertThat(cache.get(key, 499)).isEqualTo(new Decision(true, 500));
         assertThat(cache.get(key, 500)).isNull();
     }
 
@@ -102,9 +102,9 @@ class LoginDecisionCacheTest {
         small.put(b, ALLOWED, small.generation(), 0);
         small.get(a, 1); // a is used again: b is now the least recently used
         small.put(c, ALLOWED, small.generation(), 0);
-        assertThat(small.get(a, 1)).isNotNull();
+        assertThat(small.get(a, 1)).isEqualTo(ALLOWED);
         assertThat(small.get(b, 1)).isNull();
-        assertThat(small.get(c, 1)).isNotNull();
+        assertThat(small.get(c, 1)).isEqualTo(ALLOWED);
     }
 
     @Test

@@ -58,7 +58,8 @@ class TlsListenerTest {
             plain.connect();
             plain.publishWith().topic("tls/test").payload("secure".getBytes()).send();
             plain.disconnect();
-            assertThat(publishes.receive(5, TimeUnit.SECONDS)).isPresent();
+            assertThat(publishes.receive(5, TimeUnit.SECONDS)).get()
+                    .extracting(p -> new String(p.getPayloadAsBytes())).isEqualTo("secure");
         }
         tlsClient.disconnect();
         assertThat(broker.tlsPort()).isNotEqualTo(broker.mqttPort());

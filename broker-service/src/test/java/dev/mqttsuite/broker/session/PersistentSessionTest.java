@@ -1,14 +1,18 @@
 package dev.mqttsuite.broker.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import dev.mqttsuite.broker.support.BrokerTest;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,11 +43,11 @@ class PersistentSessionTest extends BrokerTest {
         subscriber.disconnect();
 
         Mqtt5BlockingClient publisher = mqtt5(unique("pub"));
-        for (int i = 0; i < 20; i++) {
+        publisher.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload("qos0".getBytes()).send();
+        for (int i = 0; i < 20; i++) { // acknowledged, so routed like the QoS 0 message before them
             publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
                     .payload(Integer.toString(i).getBytes(StandardCharsets.UTF_8)).send();
         }
-        publisher.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload("qos0".getBytes()).send();
 
         Mqtt5BlockingClient back = mqtt5Builder(id).buildBlocking();
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(back)) {
@@ -56,10 +60,11 @@ class PersistentSessionTest extends BrokerTest {
                 assertThat(p).as("message %d", i).isPresent();
                 received.add(new String(p.get().getPayloadAsBytes(), StandardCharsets.UTF_8));
             }
-            assertThat(received).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+            assertThat(received).as("in order; QoS 0 is not queued for offline sessions by default")
+                    .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
                     "13", "14", "15", "16", "17", "18", "19");
-            assertThat(publishes.receive(300, TimeUnit.MILLISECONDS))
-                    .as("QoS 0 is not queued for offline sessions by default").isEmpty();
+            publisher.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload(SENTINEL).send();
+            assertThat(receivedBeforeSentinel(publishes)).as("the QoS 0 message was not queued at all").isEmpty();
         }
     }
 
@@ -71,11 +76,17 @@ class PersistentSessionTest extends BrokerTest {
         first.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
         first.disconnect();
         Mqtt5BlockingClient second = mqtt5Builder(id).buildBlocking();
-        assertThat(second.connectWith().cleanStart(true).send().isSessionPresent()).isFalse();
-        onCleanup(second::disconnect);
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(second)) {
-            mqtt5(unique("pub")).publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
-            assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
+            assertThat(second.connectWith().cleanStart(true).sessionExpiryInterval(300).send().isSessionPresent())
+                    .isFalse();
+            onCleanup(second::disconnect);
+            Mqtt5BlockingClient publisher = mqtt5(unique("pub"));
+            publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload("to-old-subscription".getBytes())
+                    .send();
+            second.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+            publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(SENTINEL).send();
+            assertThat(receivedBeforeSentinel(publishes)).as("the old session's subscription did not survive")
+                    .isEmpty();
         }
     }
 
@@ -91,17 +102,29 @@ class PersistentSessionTest extends BrokerTest {
     }
 
     @Test
-    void givenSessionExpiry_whenItPasses_thenSessionIsGone() throws Exception {
+    void givenSessionExpiry_whenItPasses_thenSessionIsGone_MQTT_3_1_2_23() throws Exception {
         String id = unique("expiry1");
+        String topic = unique("expiring-session");
         Mqtt5BlockingClient first = mqtt5Builder(id).buildBlocking();
         first.connectWith().cleanStart(true).sessionExpiryInterval(1).send();
+        first.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
         first.disconnect();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> broker.core().sessions().get(id) == null);
+        Mqtt5BlockingClient publisher = mqtt5(unique("pub"));
+        // while the offline session lives, its subscription matches; once it expired, nothing does
+        assertThat(publishReason(publisher, topic)).as("the session outlives its connection")
+                .isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> publishReason(publisher, topic) == Mqtt5PubAckReasonCode.NO_MATCHING_SUBSCRIBERS);
         Mqtt5BlockingClient second = mqtt5Builder(id).buildBlocking();
         assertThat(second.connectWith().cleanStart(false).sessionExpiryInterval(10).send().isSessionPresent())
                 .isFalse();
         second.disconnect();
+    }
+
+    private static Mqtt5PubAckReasonCode publishReason(Mqtt5BlockingClient publisher, String topic) {
+        Mqtt5PublishResult result = publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[] {1}).send();
+        return ((Mqtt5PublishResult.Mqtt5Qos1Result) result).getPubAck().getReasonCode();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.mqttsuite.broker.subscribe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -10,11 +11,11 @@ import dev.mqttsuite.broker.support.BrokerTest;
 import dev.mqttsuite.broker.support.RawMqttClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -25,24 +26,41 @@ class SharedSubscriptionTest extends BrokerTest {
     void givenTwoMembers_whenMessagesArePublished_thenEachGoesToExactlyOneMember_balanced() throws Exception {
         String topic = unique("jobs");
         String shared = "$share/workers/" + topic;
-        Mqtt5BlockingClient a = mqtt5(unique("a"));
-        Mqtt5BlockingClient b = mqtt5(unique("b"));
-        a.subscribeWith().topicFilter(shared).qos(MqttQos.AT_LEAST_ONCE).send();
-        b.subscribeWith().topicFilter(shared).qos(MqttQos.AT_LEAST_ONCE).send();
-        try (var pa = listen(a); var pb = listen(b)) {
-            Mqtt5BlockingClient publisher = mqtt5(unique("pub"));
-            for (int i = 0; i < 20; i++) {
-                publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(Integer.toString(i).getBytes(StandardCharsets.UTF_8)).send();
-            }
-            List<String> gotA = drain(pa);
-            List<String> gotB = drain(pb);
-            assertThat(gotA.size() + gotB.size()).isEqualTo(20);
-            Set<String> all = new HashSet<>(gotA);
-            all.addAll(gotB);
-            assertThat(all).as("no duplicates across members").hasSize(20);
-            assertThat(gotA).as("round-robin reaches both members").hasSizeBetween(5, 15);
+        List<String> gotA = member(shared);
+        List<String> gotB = member(shared);
+        Mqtt5BlockingClient publisher = mqtt5(unique("pub"));
+        for (int i = 0; i < 20; i++) {
+            publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(Integer.toString(i).getBytes(StandardCharsets.UTF_8)).send();
         }
+        // each member's queue is in order: once a later sentinel reached both, all earlier deliveries are in
+        for (int sentinels = 0; !gotA.contains("sentinel") || !gotB.contains("sentinel"); sentinels++) {
+            assertThat(sentinels).as("sentinels until both members got one").isLessThan(10);
+            publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(SENTINEL).send();
+            int expected = sentinels + 1;
+            await().atMost(Duration.ofSeconds(5)).until(() -> count(gotA, "sentinel") + count(gotB, "sentinel")
+                    >= expected);
+        }
+        List<String> all = new ArrayList<>(gotA);
+        all.addAll(gotB);
+        all.removeIf("sentinel"::equals);
+        assertThat(all).as("each message to exactly one member (MQTT 5.0 4.8.2)").hasSize(20).doesNotHaveDuplicates();
+        assertThat(count(gotA, null)).as("round-robin reaches both members").isBetween(5L, 15L);
+    }
+
+    /** A connected member of {@code shared}; returns the payloads it receives, as they arrive. */
+    private List<String> member(String shared) {
+        List<String> received = new CopyOnWriteArrayList<>();
+        Mqtt5BlockingClient client = mqtt5(unique("member"));
+        client.toAsync().publishes(MqttGlobalPublishFilter.ALL,
+                p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
+        client.subscribeWith().topicFilter(shared).qos(MqttQos.AT_LEAST_ONCE).send();
+        return received;
+    }
+
+    /** How many of {@code payloads} are {@code payload}, or (null) are not a sentinel. */
+    private static long count(List<String> payloads, String payload) {
+        return payloads.stream().filter(p -> payload == null ? !p.equals("sentinel") : p.equals(payload)).count();
     }
 
     @Test
@@ -80,16 +98,5 @@ class SharedSubscriptionTest extends BrokerTest {
         RawMqttClient.Packet disconnect = raw.read();
         assertThat(disconnect.type()).isEqualTo(RawMqttClient.DISCONNECT);
         assertThat(disconnect.body()[0] & 0xFF).isEqualTo(0x82);
-    }
-
-    private static List<String> drain(Mqtt5BlockingClient.Mqtt5Publishes publishes) throws InterruptedException {
-        List<String> out = new ArrayList<>();
-        while (true) {
-            Optional<Mqtt5Publish> p = publishes.receive(700, TimeUnit.MILLISECONDS);
-            if (p.isEmpty()) {
-                return out;
-            }
-            out.add(new String(p.get().getPayloadAsBytes(), StandardCharsets.UTF_8));
-        }
     }
 }

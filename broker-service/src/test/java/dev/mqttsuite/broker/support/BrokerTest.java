@@ -4,11 +4,18 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.mqttsuite.broker.server.BrokerService;
+import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 
@@ -18,13 +25,24 @@ import org.junit.jupiter.api.AfterEach;
  */
 public abstract class BrokerTest {
 
+    /** Payload of the message that closes a "nothing else arrives" check (see {@link #receivedBeforeSentinel}). */
+    public static final byte[] SENTINEL = "sentinel".getBytes(StandardCharsets.UTF_8);
+
     @Inject
     protected BrokerService broker;
+
+    @TestHTTPResource("/q/metrics")
+    URL metricsUrl;
 
     private final List<Runnable> cleanups = new ArrayList<>();
 
     protected int port() {
         return broker.mqttPort();
+    }
+
+    /** What the broker exports at {@code /q/metrics} now. */
+    protected Scrape scrape() {
+        return Scrape.of(metricsUrl);
     }
 
     /** A unique topic prefix for this test. */
@@ -79,8 +97,37 @@ public abstract class BrokerTest {
         return publishes;
     }
 
+    /**
+     * What arrives before the sentinel, the message whose payload is {@link #SENTINEL} ("topic payload" each; 5 s at
+     * most per message). A test that must show that a message does NOT arrive publishes a sentinel behind it on the
+     * same ordered path (the same publishing connection, or after the forbidden one was acknowledged, into the same
+     * subscriber's queue): once the sentinel is here, the forbidden message would have been here before it. No waiting
+     * window. Send the sentinel at the QoS the forbidden message would have: HiveMQ's client may hand QoS 0 and QoS 1/2
+     * messages to the application in another order than they arrived in.
+     */
+    public static List<String> receivedBeforeSentinel(Mqtt5BlockingClient.Mqtt5Publishes publishes)
+            throws InterruptedException {
+        List<String> before = new ArrayList<>();
+        while (true) {
+            Optional<Mqtt5Publish> p = publishes.receive(5, TimeUnit.SECONDS);
+            if (p.isEmpty()) {
+                throw new AssertionError("no sentinel within 5 s; received before: " + before);
+            }
+            byte[] payload = p.get().getPayloadAsBytes();
+            if (Arrays.equals(payload, SENTINEL)) {
+                return before;
+            }
+            before.add(p.get().getTopic() + " " + new String(payload, StandardCharsets.UTF_8));
+        }
+    }
+
     protected RawMqttClient raw() throws Exception {
-        RawMqttClient client = new RawMqttClient("127.0.0.1", port());
+        return raw(0);
+    }
+
+    /** A raw client with a small fixed receive buffer (see {@link RawMqttClient}), closed after the test. */
+    protected RawMqttClient raw(int receiveBufferBytes) throws Exception {
+        RawMqttClient client = new RawMqttClient("127.0.0.1", port(), receiveBufferBytes);
         cleanups.add(client::closeQuietly);
         return client;
     }

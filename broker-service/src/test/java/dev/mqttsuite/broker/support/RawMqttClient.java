@@ -6,9 +6,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
 
 /**
@@ -34,6 +36,7 @@ public final class RawMqttClient implements AutoCloseable {
     public static final int PUBLISH = 3;
     public static final int PUBACK = 4;
     public static final int SUBACK = 9;
+    public static final int PINGRESP = 13;
     public static final int DISCONNECT = 14;
 
     private final Socket socket;
@@ -41,7 +44,19 @@ public final class RawMqttClient implements AutoCloseable {
     private final DataInputStream in;
 
     public RawMqttClient(String host, int port) throws IOException {
-        socket = new Socket(host, port);
+        this(host, port, 0);
+    }
+
+    /**
+     * @param receiveBufferBytes the socket's receive buffer, set before connecting so that it also fixes the TCP
+     *     window (a slow device's); 0 leaves the system's auto-tuned default
+     */
+    public RawMqttClient(String host, int port, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new InetSocketAddress(host, port), 5000);
         socket.setSoTimeout(5000);
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
@@ -89,6 +104,22 @@ public final class RawMqttClient implements AutoCloseable {
             return false;
         } catch (IOException reset) {
             return true;
+        }
+    }
+
+    /**
+     * True if the server closed the connection within {@code limit} (reading and discarding any packets): closed at
+     * once, not later by some timeout.
+     */
+    public boolean closedByServerWithin(Duration limit) throws IOException {
+        int previous = socket.getSoTimeout();
+        socket.setSoTimeout((int) limit.toMillis());
+        try {
+            return closedByServer();
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(previous);
+            }
         }
     }
 
