@@ -313,7 +313,7 @@ class KustomizeManifestsTest {
         assertThat(dashboard.path("panels").size()).isGreaterThan(5);
         String sources = Files.readString(ROOT.resolve(
                 "broker-service/src/main/java/dev/mqttsuite/broker/metrics/BrokerMetrics.java"))
-                + Files.readString(ROOT.resolve("broker-service/src/main/java/dev/mqttsuite/broker/BrokerCore.java"))
+                + Files.readString(ROOT.resolve("broker-service/src/main/java/dev/mqttsuite/broker/server/BrokerAssembly.java"))
                 + Files.readString(ROOT.resolve(
                         "broker-service/src/main/java/dev/mqttsuite/broker/metrics/PacketCounters.java"))
                 + Files.readString(ROOT.resolve("bridge-service/src/main/java/dev/mqttsuite/bridge/Bridge.java"));

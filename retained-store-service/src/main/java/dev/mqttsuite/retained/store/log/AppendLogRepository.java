@@ -25,7 +25,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.StreamSupport;
-import java.util.zip.CRC32C;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,9 +41,6 @@ import org.jboss.logging.Logger;
 public final class AppendLogRepository implements RetainedRepository {
 
     private static final Logger LOG = Logger.getLogger(AppendLogRepository.class);
-    private static final byte OP_PUT = 1;
-    private static final byte OP_DELETE = 2;
-    private static final int HEADER = 9;
     private static final int MAX_BATCH = 1024;
 
     /** What the writer thread does next. */
@@ -225,7 +221,7 @@ public final class AppendLogRepository implements RetainedRepository {
                 pendingCount += addCount;
                 pendingBytes += addBytes;
             }
-            records.add(encode(delete ? OP_DELETE : OP_PUT, delete
+            records.add(LogRecords.encode(delete ? LogRecords.OP_DELETE : LogRecords.OP_PUT, delete
                     ? RetainedMessage.newBuilder().setTopic(message.getTopic()).build() : message));
             accepted.add(put);
         }
@@ -267,14 +263,14 @@ public final class AppendLogRepository implements RetainedRepository {
         } else {
             previous = index.put(topic, message);
             payloadBytes.addAndGet(message.getPayload().size());
-            liveRecordBytes += HEADER + message.getSerializedSize();
+            liveRecordBytes += LogRecords.HEADER + message.getSerializedSize();
             if (message.getExpiresAtMillis() != 0) {
                 expiries.add(new Expiry(message.getExpiresAtMillis(), message.getTopic()));
             }
         }
         if (previous != null) {
             payloadBytes.addAndGet(-previous.getPayload().size());
-            liveRecordBytes -= HEADER + previous.getSerializedSize();
+            liveRecordBytes -= LogRecords.HEADER + previous.getSerializedSize();
         }
         return previous != null;
     }
@@ -288,7 +284,7 @@ public final class AppendLogRepository implements RetainedRepository {
             RetainedMessage current = index.get(TopicName.of(expiry.topic()));
             if (current != null && current.getExpiresAtMillis() == expiry.expiresAt()) {
                 RetainedMessage delete = RetainedMessage.newBuilder().setTopic(expiry.topic()).build();
-                records.add(encode(OP_DELETE, delete));
+                records.add(LogRecords.encode(LogRecords.OP_DELETE, delete));
                 deletes.add(delete);
                 purged++;
             }
@@ -302,53 +298,22 @@ public final class AppendLogRepository implements RetainedRepository {
         return purged;
     }
 
-    private static ByteBuffer encode(byte op, RetainedMessage message) {
-        byte[] body = message.toByteArray();
-        CRC32C crc = new CRC32C();
-        crc.update(op);
-        crc.update(body);
-        ByteBuffer buffer = ByteBuffer.allocate(HEADER + body.length);
-        buffer.putInt(body.length + 1).putInt((int) crc.getValue()).put(op).put(body).flip();
-        return buffer;
-    }
-
     // ---- recovery and compaction -----------------------------------------------------------------------------
 
     private void replay() throws IOException {
         if (!Files.exists(file)) {
             return;
         }
-        long valid = 0;
-        long records = 0;
+        long valid;
+        long records;
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = in.size();
-            ByteBuffer header = ByteBuffer.allocate(8);
-            while (valid + 8 <= size) {
-                header.clear();
-                readFully(in, header, valid);
-                header.flip();
-                int length = header.getInt();
-                int crcValue = header.getInt();
-                if (length < 1 || valid + 8 + length > size) {
-                    break; // torn tail
-                }
-                ByteBuffer body = ByteBuffer.allocate(length);
-                readFully(in, body, valid + 8);
-                body.flip();
-                CRC32C crc = new CRC32C();
-                crc.update(body.duplicate());
-                if ((int) crc.getValue() != crcValue) {
-                    break; // corrupt tail
-                }
-                byte op = body.get();
-                RetainedMessage message = RetainedMessage.parseFrom(body);
-                apply(op == OP_DELETE ? RetainedMessage.newBuilder().setTopic(message.getTopic()).build() : message);
-                valid += 8 + length;
-                records++;
-            }
-            if (valid < size) {
+            LogRecords.Scan scan = LogRecords.scan(in, (op, message) -> apply(op == LogRecords.OP_DELETE
+                    ? RetainedMessage.newBuilder().setTopic(message.getTopic()).build() : message));
+            valid = scan.validBytes();
+            records = scan.records();
+            if (valid < in.size()) {
                 LOG.warnf("retained-message log %s: cutting %d bytes of torn or corrupt tail after %d records",
-                        file, size - valid, records);
+                        file, in.size() - valid, records);
             }
         }
         if (valid < Files.size(file)) {
@@ -358,17 +323,6 @@ public final class AppendLogRepository implements RetainedRepository {
             }
         }
         LOG.infof("retained-message log %s: %d records replayed, %d retained messages", file, records, index.size());
-    }
-
-    private static void readFully(FileChannel in, ByteBuffer buffer, long position) throws IOException {
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int n = in.read(buffer, at);
-            if (n < 0) {
-                throw new IOException("unexpected end of log");
-            }
-            at += n;
-        }
     }
 
     private void compactIfWorthIt() throws IOException {
@@ -382,7 +336,7 @@ public final class AppendLogRepository implements RetainedRepository {
             Iterator<RetainedMessage> all = index.iterator();
             List<ByteBuffer> chunk = new ArrayList<>();
             while (all.hasNext()) {
-                chunk.add(encode(OP_PUT, all.next()));
+                chunk.add(LogRecords.encode(LogRecords.OP_PUT, all.next()));
                 if (chunk.size() == 1024 || !all.hasNext()) {
                     ByteBuffer[] buffers = chunk.toArray(new ByteBuffer[0]);
                     while (buffers[buffers.length - 1].hasRemaining()) {
