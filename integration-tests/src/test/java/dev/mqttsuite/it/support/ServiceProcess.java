@@ -36,12 +36,22 @@ public final class ServiceProcess implements AutoCloseable {
         environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
     }
 
+    /** Ports already handed out by this JVM: the OS may give a just-closed ephemeral port again. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A free port on this machine, never one this JVM handed out before (two services must not get the same). */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                int port = socket.getLocalPort();
+                if (HANDED_OUT.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
+        throw new IllegalStateException("no free port found that was not handed out already");
     }
 
     public ServiceProcess env(String key, String value) {
