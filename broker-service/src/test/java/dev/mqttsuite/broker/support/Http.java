@@ -1,7 +1,6 @@
 package dev.mqttsuite.broker.support;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.http.HttpClient;
