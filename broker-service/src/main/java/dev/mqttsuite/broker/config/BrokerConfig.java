@@ -198,20 +198,78 @@ public interface BrokerConfig {
         @WithDefault("250")
         int backpressureLowWatermark();
 
-        /** "none": sessions live in memory only; "file": persistent sessions are saved at shutdown and restored. */
+        /** Bytes queued in all sessions together before the overflow policy applies. */
+        @WithName("max-total-queued-bytes")
+        @WithDefault("268435456")
+        long maxTotalQueuedBytes();
+
+        /** What a full queue does with a new message: drop-new, drop-oldest or refuse (0x97 when nobody took it). */
+        @WithName("queue-overflow")
+        @WithDefault("drop-new")
+        QueueOverflow queueOverflow();
+
+        /**
+         * "none": sessions live in memory only; "file": sessions that outlive their connection are kept in a
+         * write-ahead session log under data-dir and survive a crash.
+         */
         @WithDefault("none")
         Persistence persistence();
 
-        /** Where the session snapshot is kept (persistence=file). */
+        /** Where the session log is kept (persistence=file). */
         @WithName("data-dir")
         @WithDefault("data/broker")
         String dataDir();
+
+        /**
+         * When an acknowledged message is on disk: "batch" (fsync each group commit: survives a power loss) or
+         * "never" (written to the OS at each group commit: survives a crash of the broker, not of the machine).
+         */
+        @WithDefault("batch")
+        Fsync fsync();
+
+        /** The write-ahead session log (persistence=file). */
+        Log log();
+    }
+
+    interface Log {
+        /** A log segment is closed and a new one begun at this size. */
+        @WithName("segment-bytes")
+        @WithDefault("67108864")
+        long segmentBytes();
+
+        /**
+         * Disk the log may use (segments and snapshot). Compaction starts at half of it; at the limit, new QoS 1/2
+         * messages for persistent sessions are refused with 0x97 until compaction or delivery makes room.
+         */
+        @WithName("max-disk-bytes")
+        @WithDefault("4294967296")
+        long maxDiskBytes();
     }
 
     /** How sessions outlive a broker restart. */
     enum Persistence {
         NONE,
         FILE
+    }
+
+    /** When the session log forces its writes to disk. */
+    enum Fsync {
+        BATCH,
+        NEVER
+    }
+
+    /**
+     * What a session does with a message when its queue is at a limit: the per-session max-queued-messages and
+     * max-queued-bytes, or the broker-wide max-total-queued-bytes. Every loss is counted in
+     * {@code mqtt_messages_dropped_total{reason="queue_full"}} and per session.
+     */
+    enum QueueOverflow {
+        /** The new message is dropped for this session (the publisher is still acknowledged). */
+        DROP_NEW,
+        /** The oldest queued (not yet sent) messages are dropped to make room. */
+        DROP_OLDEST,
+        /** The message is not queued; when no recipient took it, the publisher gets 0x97 Quota exceeded. */
+        REFUSE
     }
 
     interface Auth {

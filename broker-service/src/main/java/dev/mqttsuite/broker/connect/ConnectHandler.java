@@ -10,6 +10,7 @@ import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.connection.PacketHandler;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.session.SessionDirectory;
+import dev.mqttsuite.broker.will.Will;
 import dev.mqttsuite.broker.will.WillService;
 import dev.mqttsuite.reason.ConnackReasonCode;
 import dev.mqttsuite.reason.DisconnectReasonCode;
@@ -125,6 +126,11 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
 
     private void attached(MqttConnection connection, ConnectRequest request, SessionDirectory.Attach attach) {
         connection.attachSession(attach.session());
+        // The journal keeps a will this client may publish, for the case its connection dies with the broker.
+        Will will = request.will();
+        boolean keep = will != null && connection.effectivePermissions().mayPublish(will.message().topic(),
+                will.message().qos(), will.message().retain());
+        attach.session().will(keep ? will.stored() : null);
         if (attach.previousConnection() instanceof MqttConnection previous && previous != connection) {
             disconnector.disconnect(previous, DisconnectReasonCode.SESSION_TAKEN_OVER,
                     "another connection used the same client id"); // [MQTT-3.1.4-3]

@@ -70,15 +70,26 @@ public final class ConnectionCloser {
     private void publishWill(MqttConnection connection, Session session, boolean stillAttached, long expiry) {
         Will will = connection.will();
         if (will == null || connection.normalDisconnect()) {
+            if (stillAttached) {
+                session.will(null);
+            }
             return; // DISCONNECT 0x00 discards the will [MQTT-3.1.2-10]
         }
         Will.Pending pending = new Will.Pending(will, connection.effectivePermissions());
         long delay = Math.min(will.delaySeconds(), expiry); // [MQTT-3.1.3-9] no later than the session's end
         if (delay == 0 || session.isEnded()) {
+            if (stillAttached) {
+                session.will(null);
+            }
             wills.publish(pending);
         } else if (stillAttached) {
-            wills.schedule(connection.clientId(), pending,
-                    task -> connection.transport().schedule(task, delay, TimeUnit.SECONDS));
+            // the journal keeps the will until its delay ends, so a restart meanwhile still publishes it
+            wills.schedule(connection.clientId(), pending, task -> connection.transport().schedule(() -> {
+                if (!session.isConnected()) {
+                    session.will(null);
+                }
+                task.run();
+            }, delay, TimeUnit.SECONDS));
         }
         // taken over with a will delay: the new connection resumed the session, so the will is not sent
     }

@@ -1,10 +1,13 @@
 package dev.mqttsuite.broker.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -36,6 +39,9 @@ public final class BrokerMetrics {
     private final Counter backpressurePauses;
     private final Counter disconnectsByServer;
     private final PacketCounters packets;
+    /** Per-session loss counters, only for sessions that lost messages; removed when the session ends. */
+    private final Map<String, Meter.Id> sessionDrops = new ConcurrentHashMap<>();
+    private final Map<String, Supplier<Long>> sessionDropValues = new ConcurrentHashMap<>();
 
     public BrokerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -100,6 +106,38 @@ public final class BrokerMetrics {
     public void dropped(DropReason reason) {
         drops.get(reason).increment();
         droppedTotal.increment();
+    }
+
+    /**
+     * A session lost its first message to its queue limits: from now on its count is exported as
+     * {@code mqtt_session_messages_dropped_total{client_id}} and on {@code $SYS}.
+     */
+    public void droppedForSession(String clientId, Supplier<Long> count) {
+        sessionDropValues.put(clientId, count);
+        sessionDrops.computeIfAbsent(clientId, id -> FunctionCounter
+                .builder("mqtt.session.messages.dropped", clientId, c -> {
+                    Supplier<Long> value = sessionDropValues.get(c);
+                    return value == null ? 0 : value.get();
+                })
+                .tag("client_id", clientId)
+                .description("Messages a session lost to its queue limits (broker.session.queue-overflow)")
+                .register(registry).getId());
+    }
+
+    /** The session ended: its loss counter goes. */
+    public void forgetSession(String clientId) {
+        sessionDropValues.remove(clientId);
+        Meter.Id id = sessionDrops.remove(clientId);
+        if (id != null) {
+            registry.remove(id);
+        }
+    }
+
+    /** Losses per session, for sessions that lost messages. */
+    public Map<String, Long> sessionDrops() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        sessionDropValues.forEach((id, value) -> out.put(id, value.get()));
+        return out;
     }
 
     public void backpressurePause() {

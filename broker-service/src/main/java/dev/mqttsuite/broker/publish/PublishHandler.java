@@ -112,6 +112,11 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
         if (qos == 0) {
             return;
         }
+        if (outcome.refusal() != null) {
+            // not acknowledged as if it were kept: no queue or the session journal had room (MQTT 5.0 section 3.4.2.1)
+            reject(connection, qos, packetId, outcome.refusal());
+            return;
+        }
         PubackReasonCode success = outcome.routed() == 0 && mqtt5 ? PubackReasonCode.NO_MATCHING_SUBSCRIBERS
                 : PubackReasonCode.SUCCESS;
         var future = outcome.accepted().toCompletableFuture();

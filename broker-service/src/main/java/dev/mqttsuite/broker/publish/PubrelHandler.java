@@ -8,7 +8,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 
 /**
  * PUBREL from a client for an inbound QoS 2 message: forget the packet id and answer PUBCOMP [MQTT-4.3.3-11];
- * MQTT 5 answers 0x92 for an unknown id.
+ * MQTT 5 answers 0x92 for an unknown id. For a session in the journal the PUBCOMP waits until the journal has it.
  */
 public final class PubrelHandler implements PacketHandler<MqttMessage> {
 
@@ -19,7 +19,8 @@ public final class PubrelHandler implements PacketHandler<MqttMessage> {
         if (known) {
             connection.inboundWindow().release(); // PUBCOMP ends the exchange [MQTT-3.3.4-9]
         }
-        connection.sendAck(MqttMessageType.PUBCOMP, packetId,
-                known ? (byte) 0 : PubrelReasonCode.PACKET_IDENTIFIER_NOT_FOUND.code());
+        byte code = known ? (byte) 0 : PubrelReasonCode.PACKET_IDENTIFIER_NOT_FOUND.code();
+        // PUBCOMP only once the journal forgot the id: after a restart the client may reuse it for a new message
+        Acks.afterJournal(connection, () -> connection.sendAck(MqttMessageType.PUBCOMP, packetId, code));
     }
 }

@@ -4,6 +4,7 @@ import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.retained.RetainedStore;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.session.SessionListener;
+import dev.mqttsuite.reason.PubackReasonCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
@@ -17,8 +18,14 @@ public final class MessagePublisher {
     private static final Logger LOG = Logger.getLogger(MessagePublisher.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    /** What publishing did: how many local sessions got the message, and when it is safe to acknowledge. */
-    public record Outcome(int routed, CompletionStage<Void> accepted) {
+    /**
+     * What publishing did: how many local sessions got the message, and when it is safe to acknowledge.
+     *
+     * @param refusal the reason code to refuse a QoS 1/2 publish with, or null: 0x97 when no recipient had room
+     *     ({@code queue-overflow=refuse}) or the session journal is over its disk budget, 0x80 when the journal
+     *     cannot write
+     */
+    public record Outcome(int routed, CompletionStage<Void> accepted, PubackReasonCode refusal) {
     }
 
     private final Router router;
@@ -44,13 +51,21 @@ public final class MessagePublisher {
      */
     public Outcome publish(Message message, SessionListener publisher) {
         CompletionStage<Void> stored = message.retain() ? retained.put(message) : DONE;
-        int routed = router.route(message, publisher);
+        Router.Routed routed = router.route(message, publisher);
         CompletionStage<Void> forwarded = forwarder.forward(message);
         CompletionStage<Void> accepted = both(stored, forwarded);
-        if (message.qos() > 0 && routed > 0 && journal.durable()) {
+        if (message.qos() > 0 && routed.queued() > 0 && journal.durable()) {
             accepted = both(accepted, journal.barrier());
         }
-        return new Outcome(routed, accepted);
+        return new Outcome(routed.queued(), accepted, refusal(routed));
+    }
+
+    private PubackReasonCode refusal(Router.Routed routed) {
+        if (routed.refusal() != null) {
+            return journal.refusal() == SessionJournal.Refusal.UNAVAILABLE ? PubackReasonCode.UNSPECIFIED_ERROR
+                    : PubackReasonCode.QUOTA_EXCEEDED;
+        }
+        return routed.queued() == 0 && routed.full() > 0 ? PubackReasonCode.QUOTA_EXCEEDED : null;
     }
 
     private static CompletionStage<Void> both(CompletionStage<Void> a, CompletionStage<Void> b) {

@@ -6,6 +6,8 @@ import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.metrics.BrokerMetrics.DropReason;
 import dev.mqttsuite.broker.session.Delivery;
 import dev.mqttsuite.broker.session.Session;
+import dev.mqttsuite.broker.session.Session.Enqueued;
+import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.session.SessionListener;
 import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.topic.index.MatchVisitor;
@@ -23,6 +25,16 @@ import java.util.function.Function;
  * and only enqueues: sockets are written by each subscriber's own loop.
  */
 public final class Router {
+
+    /**
+     * What routing one message did.
+     *
+     * @param queued the sessions that queued it
+     * @param full the sessions that refused it because their queue is full ({@code queue-overflow=refuse})
+     * @param refusal set when a session that outlives its connection could not take it durably
+     */
+    public record Routed(int queued, int full, SessionJournal.Refusal refusal) {
+    }
 
     private final RouteTable routes;
     private final BrokerMetrics metrics;
@@ -43,27 +55,27 @@ public final class Router {
      *
      * @param publisher the publishing connection, paused by back-pressure if a subscriber is far behind; null for
      *     wills and $SYS messages
-     * @return the number of sessions the message was queued for
+     * @return how many sessions queued it, and which refused it
      */
-    public int route(Message message, SessionListener publisher) {
+    public Routed route(Message message, SessionListener publisher) {
         Collector collector = new Collector(message);
         routes.match(message.topic(), collector);
-        int delivered = 0;
+        Tally tally = new Tally();
         if (collector.single != null) {
-            delivered += deliver(message, collector.single, collector.singleQos, collector.singleRetain,
-                    collector.singleIds(), null, publisher);
+            tally.add(deliver(message, collector.single, collector.singleQos, collector.singleRetain,
+                    collector.singleIds(), null, publisher));
         } else if (collector.merged != null) {
             for (Map.Entry<Session, Merge> e : collector.merged.entrySet()) {
                 Merge m = e.getValue();
-                delivered += deliver(message, e.getKey(), m.qos, m.retain, m.ids(), null, publisher);
+                tally.add(deliver(message, e.getKey(), m.qos, m.retain, m.ids(), null, publisher));
             }
         }
         if (collector.groups != null) {
             for (SharedGroup<Session, SubscriptionOptions> group : collector.groups) {
-                delivered += deliverShared(message, group, publisher, null);
+                tally.add(deliverShared(message, group, publisher, null));
             }
         }
-        return delivered;
+        return new Routed(tally.queued, tally.full, tally.refusal);
     }
 
     /** Gives a delivery that its shared-group member could not take to another member. */
@@ -72,12 +84,12 @@ public final class Router {
         if (group == null) {
             return;
         }
-        if (deliverShared(orphan.message(), group, null, exclude) == 0) {
+        if (deliverShared(orphan.message(), group, null, exclude) != Enqueued.QUEUED) {
             metrics.dropped(DropReason.NO_SHARED_MEMBER);
         }
     }
 
-    private int deliverShared(Message message, SharedGroup<Session, SubscriptionOptions> group,
+    private Enqueued deliverShared(Message message, SharedGroup<Session, SubscriptionOptions> group,
             SessionListener publisher, Session exclude) {
         SharedGroup.Member<Session, SubscriptionOptions> member = group.next(m -> m.subscriber() != exclude
                 && m.subscriber().isConnected() && !m.subscriber().isEnded());
@@ -85,7 +97,7 @@ public final class Router {
             member = group.next(m -> m.subscriber() != exclude && !m.subscriber().isEnded());
         }
         if (member == null) {
-            return 0;
+            return Enqueued.DROPPED;
         }
         SubscriptionOptions options = member.options();
         int qos = Math.min(message.qos(), options.qos());
@@ -94,13 +106,29 @@ public final class Router {
         return deliver(message, member.subscriber(), qos, retain, ids, group, publisher);
     }
 
-    private int deliver(Message message, Session session, int qos, boolean retain, int[] ids,
+    private Enqueued deliver(Message message, Session session, int qos, boolean retain, int[] ids,
             SharedGroup<Session, SubscriptionOptions> group, SessionListener publisher) {
         if (!permissionsOf.apply(session).mayReceive(message.topic())) {
             metrics.dropped(DropReason.NOT_AUTHORIZED); // read access is re-checked at delivery
-            return 0;
+            return Enqueued.DROPPED;
         }
-        return session.enqueue(new Delivery(message, qos, retain, ids, group), publisher) ? 1 : 0;
+        return session.enqueue(new Delivery(message, qos, retain, ids, group), publisher);
+    }
+
+    private static final class Tally {
+        int queued;
+        int full;
+        SessionJournal.Refusal refusal;
+
+        void add(Enqueued outcome) {
+            switch (outcome) {
+                case QUEUED -> queued++;
+                case FULL -> full++;
+                case NOT_DURABLE -> refusal = SessionJournal.Refusal.QUOTA_EXCEEDED;
+                case DROPPED -> {
+                }
+            }
+        }
     }
 
     /** Per-publish aggregation of matches by session; allocation-light for the common single-match case. */

@@ -56,6 +56,17 @@ public final class BrokerConfigValidator {
         if (limits.maxSubscriptionsPerSession() < 1) {
             problems.add("broker.limits.max-subscriptions-per-session must be >= 1");
         }
+        if (session.maxTotalQueuedBytes() < session.maxQueuedBytes()) {
+            problems.add("broker.session.max-total-queued-bytes=" + session.maxTotalQueuedBytes()
+                    + " must be >= broker.session.max-queued-bytes=" + session.maxQueuedBytes());
+        }
+        if (session.log().segmentBytes() < (1 << 20)) {
+            problems.add("broker.session.log.segment-bytes=" + session.log().segmentBytes() + " must be >= 1048576");
+        }
+        if (session.log().maxDiskBytes() < 4 * session.log().segmentBytes()) {
+            problems.add("broker.session.log.max-disk-bytes=" + session.log().maxDiskBytes()
+                    + " must be >= 4 x broker.session.log.segment-bytes (" + 4 * session.log().segmentBytes() + ")");
+        }
         if (session.maxExpiryInterval() < 0 || session.maxExpiryInterval() > SessionExpiry.NEVER) {
             problems.add("broker.session.max-expiry-interval=" + session.maxExpiryInterval() + " must be 0-4294967295");
         }

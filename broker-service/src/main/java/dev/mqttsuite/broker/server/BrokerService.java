@@ -6,6 +6,8 @@ import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.retained.InMemoryRetainedStore;
 import dev.mqttsuite.broker.retained.RetainedStore;
+import dev.mqttsuite.broker.routing.LocalRouteTable;
+import dev.mqttsuite.broker.routing.MessageForwarder;
 import dev.mqttsuite.broker.sys.SysTopicsPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -68,10 +70,15 @@ public class BrokerService {
         Authenticator authenticator = AuthenticatorSelection.select(config,
                 authenticators.isResolvable() ? java.util.Optional.of(authenticators.get()) : java.util.Optional.empty());
         RetainedStore retained = retainedStores.isResolvable() ? retainedStores.get() : new InMemoryRetainedStore();
-        core = new BrokerAssembly(config, new BrokerMetrics(registry), authenticator, retained);
+        BrokerMetrics metrics = new BrokerMetrics(registry);
         if (config.session().persistence() == BrokerConfig.Persistence.FILE) {
-            persistence = new SessionPersistence(config.session().dataDir(), core);
-            persistence.restore(vertx);
+            persistence = new SessionPersistence(config.session(), registry);
+            core = new BrokerAssembly(config, metrics, authenticator, retained,
+                    new LocalRouteTable(config.limits().maxTopicLevels()), persistence.journal(),
+                    MessageForwarder.LOCAL_ONLY);
+            persistence.restore(core, vertx);
+        } else {
+            core = new BrokerAssembly(config, metrics, authenticator, retained);
         }
         int instances = config.mqtt().instances() == 0 ? Runtime.getRuntime().availableProcessors()
                 : config.mqtt().instances();

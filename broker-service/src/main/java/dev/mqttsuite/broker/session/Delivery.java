@@ -25,6 +25,8 @@ public final class Delivery {
     boolean released;
     /** Sent at least once (a resend carries DUP=1 [MQTT-3.3.1-1]). */
     boolean sent;
+    /** Identifies the delivery within its session in the session journal; 0 when the journal does not have it. */
+    long journalId;
 
     public Delivery(Message message, int qos, boolean retain, int[] subscriptionIds,
             SharedGroup<Session, SubscriptionOptions> sharedGroup) {
@@ -59,12 +61,37 @@ public final class Delivery {
         return sent;
     }
 
+    /** QoS 2: PUBREC received, PUBREL sent. */
+    public boolean released() {
+        return released;
+    }
+
+    public long journalId() {
+        return journalId;
+    }
+
+    /**
+     * A delivery as the session journal or a snapshot recorded it, to be put back into a restored session.
+     *
+     * @param packetId 0 when it was still queued, otherwise the identifier it was sent under
+     */
+    public static Delivery recovered(Message message, int qos, boolean retain, int[] subscriptionIds, long journalId,
+            int packetId, boolean released) {
+        Delivery d = new Delivery(message, qos, retain, subscriptionIds, null);
+        d.journalId = journalId;
+        d.packetId = packetId;
+        d.released = released;
+        d.sent = packetId != 0;
+        return d;
+    }
+
     /** The shared group the message came through, or null. */
     public SharedGroup<Session, SubscriptionOptions> sharedGroup() {
         return sharedGroup;
     }
 
-    long size() {
+    /** What the delivery counts against the queue limits, in bytes. */
+    public long size() {
         return message.payload().length + message.topic().value().length() + 16L;
     }
 }

@@ -1,10 +1,13 @@
 package dev.mqttsuite.broker.session;
 
 import dev.mqttsuite.broker.auth.Permissions;
+import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.metrics.BrokerMetrics.DropReason;
 import dev.mqttsuite.topic.SubscriptionTopic;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,11 @@ import org.jboss.logging.Logger;
  * The server side of an MQTT session (MQTT 5.0 section 4.1): subscriptions, queued and inflight outbound messages,
  * inbound QoS 2 state, expiry. It outlives connections when the Session Expiry Interval is above zero.
  *
+ * <p>Durability (docs/adr/0010): while the session outlives its connection (Session Expiry Interval above zero) every
+ * change is handed to the {@link SessionJournal} under the session's lock, so the journal sees one session's changes
+ * in order. QoS 2 packets whose loss after a crash would duplicate a message (the first PUBLISH under a packet
+ * identifier, PUBREL, and the inbound PUBREC/PUBCOMP) leave only once their record is durable.
+ *
  * <p>Concurrency (docs/adr/0004-broker-threading.md): every method that touches state is {@code synchronized} on the
  * session. The attached connection's event loop does almost all of the work (drain, acknowledgements); publishers on
  * other loops only enqueue. Writes to the socket happen on the attached connection's loop only.
@@ -23,6 +31,20 @@ import org.jboss.logging.Logger;
 public final class Session {
 
     private static final Logger LOG = Logger.getLogger(Session.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** At most this many PUBLISHes wait together for the journal before they are written. */
+    private static final int MAX_DEFERRED = 256;
+
+    /** What became of a delivery offered to the session. */
+    public enum Enqueued {
+        QUEUED,
+        /** Dropped (queue full under drop-new, QoS 0 for an offline session, session ended); counted. */
+        DROPPED,
+        /** Not queued because the queue is full and the policy is refuse. */
+        FULL,
+        /** Not queued because the journal refuses QoS 1/2 messages now ({@link SessionJournal#refusal}). */
+        NOT_DURABLE
+    }
 
     private final String clientId;
     private final SessionLimits limits;
@@ -33,7 +55,7 @@ public final class Session {
     private SessionListener connection;
     private long expiryIntervalSeconds;
     private final Map<SubscriptionTopic, SubscriptionOptions> subscriptions = new LinkedHashMap<>();
-    private final SessionQueue queue = new SessionQueue();
+    private final SessionQueue queue;
     private final Inflight inflight = new Inflight();
     private final Set<Integer> inboundQos2 = new HashSet<>();
     private boolean drainScheduled;
@@ -46,6 +68,13 @@ public final class Session {
     private Runnable pendingTimerCancel;
     /** When the last connection went away (wall clock), for the expiry left after a restart. */
     private long detachedAtMillis;
+    /** Whether the journal has this session's state (it outlives its connection). */
+    private boolean logged;
+    private long nextJournalId = 1;
+    /** Messages this session lost to its queue limits, for metrics and $SYS. */
+    private long droppedMessages;
+    /** The will to publish if the connection dies with the broker (kept in the journal). */
+    private StoredWill will;
 
     public Session(String clientId, SessionLimits limits, BrokerMetrics metrics) {
         this(clientId, limits, metrics, SessionJournal.IN_MEMORY);
@@ -56,6 +85,7 @@ public final class Session {
         this.limits = limits;
         this.metrics = metrics;
         this.journal = journal;
+        this.queue = new SessionQueue(limits.total());
     }
 
     public String clientId() {
@@ -69,6 +99,12 @@ public final class Session {
         this.connection = listener;
         this.expiryIntervalSeconds = expiryInterval;
         this.drainScheduled = false;
+        if (expiryInterval > 0 && !logged && !ended && journal.durable()) {
+            logWholeState();
+        }
+        if (logged) {
+            journal.attached(this, expiryInterval);
+        }
         if (pendingTimerCancel != null) {
             pendingTimerCancel.run();
             pendingTimerCancel = null;
@@ -82,6 +118,9 @@ public final class Session {
         }
         connection = null;
         detachedAtMillis = System.currentTimeMillis();
+        if (logged) {
+            journal.detached(this, expiryIntervalSeconds, detachedAtMillis);
+        }
         paused.resumeAll();
         if (!limits.queueQos0Offline()) { // QoS 0 is not kept for an offline session unless configured
             queue.removeIf(d -> d.qos == 0).forEach(d -> metrics.dropped(DropReason.QOS0_OFFLINE));
@@ -121,10 +160,18 @@ public final class Session {
     /** Marks the session ended: it accepts no more messages. Returns deliveries that must go elsewhere. */
     public synchronized List<Delivery> end() {
         ended = true;
+        if (logged) {
+            journal.ended(this);
+            logged = false;
+        }
+        if (droppedMessages > 0 && metrics != null) {
+            metrics.forgetSession(clientId);
+        }
         List<Delivery> orphans = takeSharedDeliveries();
         queue.clear();
         inflight.clear();
         inboundQos2.clear();
+        will = null;
         paused.resumeAll();
         if (pendingTimerCancel != null) {
             pendingTimerCancel.run();
@@ -144,6 +191,9 @@ public final class Session {
     public synchronized List<Delivery> takeSharedDeliveries() {
         List<Delivery> out = queue.removeIf(d -> d.sharedGroup != null);
         out.addAll(inflight.takeUnreleasedShared());
+        if (!ended) {
+            out.forEach(this::journalCompleted); // each goes to another member, which records it itself
+        }
         return out;
     }
 
@@ -151,6 +201,9 @@ public final class Session {
 
     /** Records a subscription; returns the previous options or null. */
     public synchronized SubscriptionOptions putSubscription(SubscriptionTopic topic, SubscriptionOptions options) {
+        if (logged) {
+            journal.subscribed(this, topic, options);
+        }
         return subscriptions.put(topic, options);
     }
 
@@ -159,7 +212,11 @@ public final class Session {
     }
 
     public synchronized SubscriptionOptions removeSubscription(SubscriptionTopic topic) {
-        return subscriptions.remove(topic);
+        SubscriptionOptions removed = subscriptions.remove(topic);
+        if (removed != null && logged) {
+            journal.unsubscribed(this, topic);
+        }
+        return removed;
     }
 
     public synchronized Map<SubscriptionTopic, SubscriptionOptions> subscriptions() {
@@ -171,33 +228,32 @@ public final class Session {
     /**
      * Queues a delivery. Called by the routing publisher on its own event loop. When the subscriber is online but its
      * queue is above the high watermark, the publisher's socket is paused until the queue drains (TCP back-pressure,
-     * nothing dropped). A full queue (count or bytes) drops the delivery, counted and logged once per session.
+     * nothing dropped). A full queue (messages, bytes, or the broker-wide budget) applies the overflow policy
+     * ({@link BrokerConfig.QueueOverflow}); every loss is counted, and logged once per session. A QoS 1/2 delivery to a session
+     * that outlives its connection is recorded in the journal before the publisher is acknowledged.
      *
      * @param publisher the publishing connection (paused under back-pressure), or null for broker-generated messages
-     * @return false when the delivery was dropped
      */
-    public synchronized boolean enqueue(Delivery delivery, SessionListener publisher) {
+    public synchronized Enqueued enqueue(Delivery delivery, SessionListener publisher) {
         if (ended) {
-            return false;
+            return Enqueued.DROPPED;
         }
         if (connection == null && delivery.qos == 0 && !limits.queueQos0Offline()) {
             metrics.dropped(DropReason.QOS0_OFFLINE);
-            return false;
+            return Enqueued.DROPPED;
         }
-        long size = delivery.size();
-        if (queue.size() >= limits.maxQueuedMessages() || queue.bytes() + size > limits.maxQueuedBytes()) {
-            metrics.dropped(DropReason.QUEUE_FULL);
-            if (!dropLogged) {
-                dropLogged = true;
-                LOG.warnf("Session %s: queue full (%d messages, %d bytes; limits broker.session.max-queued-messages=%d,"
-                        + " max-queued-bytes=%d): dropping messages (logged once per session, counted in"
-                        + " mqtt_messages_dropped_total{reason=\"queue_full\"})", clientId, queue.size(), queue.bytes(),
-                        limits.maxQueuedMessages(), limits.maxQueuedBytes());
+        boolean journaled = logged && delivery.qos > 0;
+        if (journaled && journal.refusal() != null) {
+            return Enqueued.NOT_DURABLE;
+        }
+        if (!queue.offer(delivery, limits.maxQueuedMessages(), limits.maxQueuedBytes())) {
+            Enqueued overflow = overflow(delivery);
+            if (overflow != Enqueued.QUEUED) {
+                return overflow;
             }
-            return false;
         }
-        queue.add(delivery);
-        if (delivery.qos > 0 && expiryIntervalSeconds > 0) {
+        if (journaled) {
+            delivery.journalId = nextJournalId++;
             journal.queued(this, delivery);
         }
         if (connection != null) {
@@ -207,7 +263,48 @@ public final class Session {
             }
             scheduleDrain();
         }
-        return true;
+        return Enqueued.QUEUED;
+    }
+
+    /** The queue is full: applies {@code broker.session.queue-overflow}; QUEUED when room was made. */
+    private Enqueued overflow(Delivery delivery) {
+        if (limits.overflow() == BrokerConfig.QueueOverflow.DROP_OLDEST) {
+            while (!queue.isEmpty()) {
+                Delivery oldest = queue.poll();
+                journalCompleted(oldest);
+                lost();
+                if (queue.offer(delivery, limits.maxQueuedMessages(), limits.maxQueuedBytes())) {
+                    return Enqueued.QUEUED;
+                }
+            }
+        }
+        lost();
+        return limits.overflow() == BrokerConfig.QueueOverflow.REFUSE ? Enqueued.FULL : Enqueued.DROPPED;
+    }
+
+    private void lost() {
+        metrics.dropped(DropReason.QUEUE_FULL);
+        if (droppedMessages++ == 0) {
+            metrics.droppedForSession(clientId, this::droppedMessages);
+        }
+        if (!dropLogged) {
+            dropLogged = true;
+            LOG.warnf("Session %s: queue full (%d messages, %d bytes; limits broker.session.max-queued-messages=%d,"
+                    + " max-queued-bytes=%d, max-total-queued-bytes=%d in use %d): %s (logged once per session,"
+                    + " counted in mqtt_messages_dropped_total{reason=\"queue_full\"} and"
+                    + " mqtt_session_messages_dropped_total)", clientId, queue.size(), queue.bytes(),
+                    limits.maxQueuedMessages(), limits.maxQueuedBytes(), limits.total().limit(),
+                    limits.total().used(), switch (limits.overflow()) {
+                        case DROP_NEW -> "dropping new messages";
+                        case DROP_OLDEST -> "dropping the oldest queued messages";
+                        case REFUSE -> "refusing new messages";
+                    });
+        }
+    }
+
+    /** Messages this session lost to its queue limits since it began. */
+    public synchronized long droppedMessages() {
+        return droppedMessages;
     }
 
     private void scheduleDrain() {
@@ -218,15 +315,20 @@ public final class Session {
         }
     }
 
-    /** Sends queued deliveries while the client's window and the socket allow. Runs on the connection's loop. */
+    /**
+     * Sends queued deliveries while the client's window and the socket allow. Runs on the connection's loop. A QoS 2
+     * delivery the journal has waits, with the deliveries behind it, until its packet identifier is durable: a
+     * restart then resends it under the same identifier, so the client cannot take it for a new message.
+     */
     public synchronized void drain(SessionListener listener) {
         if (connection != listener) {
             return;
         }
         drainScheduled = false;
         long now = System.currentTimeMillis();
+        List<Delivery> deferred = null;
         while (!queue.isEmpty()) {
-            if (listener.writeQueueFull()) {
+            if (listener.writeQueueFull() || deferred != null && deferred.size() >= MAX_DEFERRED) {
                 break; // the connection calls drain again when writable
             }
             Delivery next = queue.peek();
@@ -236,23 +338,57 @@ public final class Session {
             queue.poll();
             if (next.message.isExpired(now)) {
                 metrics.dropped(DropReason.EXPIRED); // [MQTT-3.3.2-5]
+                journalCompleted(next);
                 continue;
             }
             if (next.qos > 0) {
                 inflight.add(next);
-            }
-            if (!listener.sendPublish(next, now)) {
-                if (next.qos > 0) {
-                    inflight.remove(next.packetId);
+                if (next.journalId != 0) {
+                    journal.sent(this, next);
                 }
-                metrics.dropped(DropReason.TOO_LARGE_FOR_CLIENT); // [MQTT-3.1.2-25]
-                continue;
             }
-            next.sent = true;
+            if (deferred == null && next.qos == 2 && next.journalId != 0 && journal.durable()) {
+                deferred = new ArrayList<>();
+            }
+            if (deferred != null) {
+                deferred.add(next);
+            } else {
+                send(listener, next, now);
+            }
         }
-        if (queue.size() <= limits.lowWatermark()) {
+        if (deferred != null) {
+            List<Delivery> batch = deferred;
+            journal.barrier().whenComplete((ok, failure) -> listener.runOnLoop(() -> sendDeferred(listener, batch)));
+        } else if (queue.size() <= limits.lowWatermark()) {
             paused.queueLow(listener);
         }
+    }
+
+    private boolean send(SessionListener listener, Delivery delivery, long now) {
+        if (!listener.sendPublish(delivery, now)) {
+            if (delivery.qos > 0) {
+                inflight.remove(delivery.packetId);
+            }
+            metrics.dropped(DropReason.TOO_LARGE_FOR_CLIENT); // [MQTT-3.1.2-25]
+            journalCompleted(delivery);
+            return false;
+        }
+        delivery.sent = true;
+        return true;
+    }
+
+    /** Writes deliveries whose packet identifiers became durable, then goes on draining. */
+    private synchronized void sendDeferred(SessionListener listener, List<Delivery> batch) {
+        if (connection != listener) {
+            return; // still in flight: the next connection's resume sends them
+        }
+        long now = System.currentTimeMillis();
+        for (Delivery d : batch) {
+            if (d.qos == 0 || inflight.get(d.packetId) == d && !d.sent) {
+                send(listener, d, now);
+            }
+        }
+        drain(listener);
     }
 
     /**
@@ -295,7 +431,7 @@ public final class Session {
     public synchronized Delivery complete(SessionListener listener, int packetId) {
         Delivery done = inflight.remove(packetId);
         if (done != null) {
-            journal.completed(this, done);
+            journalCompleted(done);
             if (connection == listener) {
                 drain(listener);
             }
@@ -311,10 +447,13 @@ public final class Session {
         }
         if (error) {
             inflight.remove(packetId); // a PUBREC >= 0x80 ends the exchange [MQTT-4.3.3]
-            journal.completed(this, d);
+            journalCompleted(d);
             return false;
         }
         d.released = true;
+        if (d.journalId != 0) {
+            journal.released(this, d);
+        }
         return true;
     }
 
@@ -322,12 +461,76 @@ public final class Session {
 
     /** Records an inbound QoS 2 packet id; false if it is already awaiting PUBREL (a resent duplicate). */
     public synchronized boolean startInboundQos2(int packetId) {
-        return inboundQos2.add(packetId);
+        boolean added = inboundQos2.add(packetId);
+        if (added && logged) {
+            journal.inboundStarted(this, packetId);
+        }
+        return added;
     }
 
     /** PUBREL arrived: false if the id was unknown (MQTT 5: PUBCOMP 0x92). */
     public synchronized boolean releaseInboundQos2(int packetId) {
-        return inboundQos2.remove(packetId);
+        boolean removed = inboundQos2.remove(packetId);
+        if (removed && logged) {
+            journal.inboundReleased(this, packetId);
+        }
+        return removed;
+    }
+
+    // ---- journal -----------------------------------------------------------------------------------------------
+
+    /**
+     * Completes when the changes of this session recorded so far are durable: at once for a session the journal does
+     * not keep. PUBREL and the inbound PUBCOMP wait for it.
+     */
+    public CompletionStage<Void> journaled() {
+        synchronized (this) {
+            if (!logged || !journal.durable()) {
+                return DONE;
+            }
+        }
+        return journal.barrier();
+    }
+
+    /** The will to publish if this session's connection dies with the broker; null clears it. */
+    public synchronized void will(StoredWill will) {
+        this.will = will;
+        if (logged) {
+            journal.will(this, will);
+        }
+    }
+
+    private void journalCompleted(Delivery delivery) {
+        if (delivery.journalId != 0 && logged) {
+            journal.completed(this, delivery);
+        }
+    }
+
+    /** The session now outlives its connection: the journal gets all of its state. */
+    private void logWholeState() {
+        logged = true;
+        journal.opened(this, expiryIntervalSeconds);
+        subscriptions.forEach((topic, options) -> journal.subscribed(this, topic, options));
+        for (Delivery d : inflight.all()) {
+            journalNew(d);
+            if (d.qos > 0) {
+                journal.sent(this, d);
+                if (d.released) {
+                    journal.released(this, d);
+                }
+            }
+        }
+        for (Delivery d : queue.snapshot()) {
+            journalNew(d);
+        }
+        inboundQos2.forEach(id -> journal.inboundStarted(this, id));
+    }
+
+    private void journalNew(Delivery d) {
+        if (d.qos > 0) {
+            d.journalId = nextJournalId++;
+            journal.queued(this, d);
+        }
     }
 
     // ---- persistence ------------------------------------------------------------------------------------------
@@ -339,7 +542,7 @@ public final class Session {
         }
         return new SessionState(clientId, expiryIntervalSeconds, connection == null ? detachedAtMillis : nowMillis,
                 new LinkedHashMap<>(subscriptions), new ArrayList<>(inflight.all()), queue.snapshot(),
-                new HashSet<>(inboundQos2), inflight.nextPacketId());
+                new HashSet<>(inboundQos2), inflight.nextPacketId(), will);
     }
 
     /** A session as it was saved: offline, with its subscriptions, unacknowledged and queued messages. */
@@ -358,6 +561,30 @@ public final class Session {
             }
             s.inboundQos2.addAll(state.inboundQos2());
             s.inflight.nextPacketId(state.nextPacketId());
+            s.will = state.will();
+            long maxId = 0;
+            for (Delivery d : state.inflight()) {
+                maxId = Math.max(maxId, d.journalId);
+            }
+            for (Delivery d : state.queue()) {
+                maxId = Math.max(maxId, d.journalId);
+            }
+            s.nextJournalId = maxId + 1;
+            // The journal has the state this session was restored from. Deliveries without an id come from a snapshot
+            // of an older version: they get one, and the caller has the journal take a snapshot before serving.
+            s.logged = journal.durable() && state.expiryIntervalSeconds() > 0;
+            if (s.logged) {
+                for (Delivery d : s.inflight.all()) {
+                    if (d.journalId == 0 && d.qos > 0) {
+                        d.journalId = s.nextJournalId++;
+                    }
+                }
+                for (Delivery d : s.queue.snapshot()) {
+                    if (d.journalId == 0 && d.qos > 0) {
+                        d.journalId = s.nextJournalId++;
+                    }
+                }
+            }
         }
         return s;
     }

@@ -1,41 +1,98 @@
 package dev.mqttsuite.broker.session;
 
+import dev.mqttsuite.topic.SubscriptionTopic;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The seam where a message handed to a session's queue can become durable before it is acknowledged: a write-ahead
- * session log implements it (append under the session's lock, group commit in {@link #barrier}). Today's
- * implementation is {@link #IN_MEMORY}: queues live in memory and are saved by the snapshot at a graceful shutdown.
+ * Where the changes of persistent sessions become durable before they are acknowledged: the write-ahead session log
+ * ({@code session/log/SessionLog}, {@code broker.session.persistence=file}) implements it. A {@link Session} calls
+ * it under its own lock, for sessions that outlive their connection (Session Expiry Interval above zero) only, so the
+ * records of one session are in the order of its changes. Each call only hands a small record over; the writing, the
+ * group commit and the fsync happen on the journal's own thread, and {@link #barrier} is the point the
+ * acknowledgements wait for.
+ *
+ * <p>Every record says what a piece of state <em>is</em> after the change (a key set or removed), never a delta, so
+ * replaying the log over a snapshot taken while the log kept growing gives the same state (docs/adr/0010).
  */
 public interface SessionJournal {
 
-    /** A delivery entered the queue of a session that outlives its connection; called under the session's lock. */
-    void queued(Session session, Delivery delivery);
+    /** Why the journal cannot take a QoS 1/2 message for a persistent session now. */
+    enum Refusal {
+        /** The disk budget ({@code broker.session.log.max-disk-bytes}) or the disk itself is full: 0x97. */
+        QUOTA_EXCEEDED,
+        /** The log cannot be written (an I/O error other than a full disk): 0x80. */
+        UNAVAILABLE
+    }
 
-    /** The client acknowledged the delivery (PUBACK, PUBCOMP, error PUBREC): it leaves the session. */
-    void completed(Session session, Delivery delivery);
+    /** A new session that outlives its connection, or a session that now does: its whole state follows. */
+    default void opened(Session session, long expiryIntervalSeconds) {
+    }
+
+    /** A connection attached to the session (its will may follow). */
+    default void attached(Session session, long expiryIntervalSeconds) {
+    }
+
+    /** The connection went away at {@code atMillis}; the interval is the one in force from now. */
+    default void detached(Session session, long expiryIntervalSeconds, long atMillis) {
+    }
+
+    /** The session ended (expired, discarded by Clean Start, taken away): all of its state goes. */
+    default void ended(Session session) {
+    }
+
+    default void subscribed(Session session, SubscriptionTopic topic, SubscriptionOptions options) {
+    }
+
+    default void unsubscribed(Session session, SubscriptionTopic topic) {
+    }
+
+    /** A QoS 1/2 delivery entered the session's queue; it carries its {@link Delivery#journalId}. */
+    default void queued(Session session, Delivery delivery) {
+    }
+
+    /** The delivery was sent under its packet identifier (its first PUBLISH). */
+    default void sent(Session session, Delivery delivery) {
+    }
+
+    /** QoS 2: the PUBREC arrived, PUBREL is the next packet. */
+    default void released(Session session, Delivery delivery) {
+    }
+
+    /** The delivery left the session: acknowledged, expired, too large, moved to another shared member, evicted. */
+    default void completed(Session session, Delivery delivery) {
+    }
+
+    /** An inbound QoS 2 packet identifier awaits its PUBREL [MQTT-4.3.3-10]. */
+    default void inboundStarted(Session session, int packetId) {
+    }
+
+    /** The inbound QoS 2 exchange ended (PUBREL, or an error PUBREC). */
+    default void inboundReleased(Session session, int packetId) {
+    }
+
+    /** The session's will, kept until published or discarded; null clears it. */
+    default void will(Session session, StoredWill will) {
+    }
 
     /**
-     * Completes once everything recorded so far is durable. The publisher's PUBACK/PUBREC waits for it, so an
-     * acknowledged message is never lost by the journal's policy.
+     * Completes once everything recorded so far is durable (written, and fsynced under {@code fsync=batch}). The
+     * publisher's PUBACK/PUBREC waits for it, so an acknowledged message is never lost by the journal's policy; it
+     * fails when the write failed.
      */
     CompletionStage<Void> barrier();
 
-    /** Whether {@link #barrier} can complete later than at once (so the publish path takes its slow branch). */
+    /** Whether {@link #barrier} can complete later than at once (so the acknowledgements take their slow branch). */
     boolean durable();
+
+    /** Null while a QoS 1/2 message for a persistent session can be accepted, otherwise why not. */
+    default Refusal refusal() {
+        return null;
+    }
 
     /** No journal: queues are in memory only. */
     SessionJournal IN_MEMORY = new SessionJournal() {
         private final CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
-
-        @Override
-        public void queued(Session session, Delivery delivery) {
-        }
-
-        @Override
-        public void completed(Session session, Delivery delivery) {
-        }
 
         @Override
         public CompletionStage<Void> barrier() {

@@ -7,18 +7,37 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * A session's deliveries waiting to be sent, in arrival order, with their size in bytes (the limits
- * {@code broker.session.max-queued-messages} and {@code max-queued-bytes} apply to both). Guarded by the owning
- * session's lock.
+ * A session's deliveries waiting to be sent, in arrival order, with their size in bytes: the per-session limits
+ * {@code broker.session.max-queued-messages} and {@code max-queued-bytes} and the broker-wide
+ * {@link QueueBudget} apply. Guarded by the owning session's lock.
  */
 final class SessionQueue {
 
     private final ArrayDeque<Delivery> deliveries = new ArrayDeque<>();
+    private final QueueBudget budget;
     private long bytes;
 
-    void add(Delivery delivery) {
+    SessionQueue(QueueBudget budget) {
+        this.budget = budget;
+    }
+
+    /** Adds the delivery if it fits under the session's limits and the broker-wide budget. */
+    boolean offer(Delivery delivery, int maxMessages, long maxBytes) {
+        long size = delivery.size();
+        if (deliveries.size() >= maxMessages || bytes + size > maxBytes || !budget.tryReserve(size)) {
+            return false;
+        }
         deliveries.addLast(delivery);
-        bytes += delivery.size();
+        bytes += size;
+        return true;
+    }
+
+    /** Adds whatever the limits (restoring a saved session). */
+    void add(Delivery delivery) {
+        long size = delivery.size();
+        budget.force(size);
+        deliveries.addLast(delivery);
+        bytes += size;
     }
 
     Delivery peek() {
@@ -28,7 +47,7 @@ final class SessionQueue {
     Delivery poll() {
         Delivery d = deliveries.pollFirst();
         if (d != null) {
-            bytes -= d.size();
+            forget(d);
         }
         return d;
     }
@@ -52,7 +71,7 @@ final class SessionQueue {
             Delivery d = it.next();
             if (which.test(d)) {
                 it.remove();
-                bytes -= d.size();
+                forget(d);
                 removed.add(d);
             }
         }
@@ -60,11 +79,18 @@ final class SessionQueue {
     }
 
     void clear() {
+        budget.release(bytes);
         deliveries.clear();
         bytes = 0;
     }
 
     List<Delivery> snapshot() {
         return new ArrayList<>(deliveries);
+    }
+
+    private void forget(Delivery d) {
+        long size = d.size();
+        bytes -= size;
+        budget.release(size);
     }
 }

@@ -1,11 +1,7 @@
 package dev.mqttsuite.broker.session;
 
 import dev.mqttsuite.broker.message.Message;
-import dev.mqttsuite.broker.message.PublishProperties;
-import dev.mqttsuite.broker.message.UserProperty;
-import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.topic.SubscriptionTopic;
-import dev.mqttsuite.topic.TopicName;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -14,7 +10,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -38,7 +33,7 @@ import java.util.zip.CheckedOutputStream;
 public final class SessionSnapshot {
 
     private static final int MAGIC = 0x4D515353; // "MQSS"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2; // 2: journal ids and the will; 1 is still read
 
     private SessionSnapshot() {
     }
@@ -93,13 +88,13 @@ public final class SessionSnapshot {
                 throw new IOException(file + " is not a session snapshot");
             }
             int version = in.readInt();
-            if (version != VERSION) {
-                throw new IOException(file + " has version " + version + ", this broker reads " + VERSION);
+            if (version != 1 && version != VERSION) {
+                throw new IOException(file + " has version " + version + ", this broker reads 1 and " + VERSION);
             }
             int count = in.readInt();
             List<SessionState> states = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                states.add(readState(in));
+                states.add(readState(in, version));
             }
             return states;
         } catch (EOFException e) {
@@ -108,18 +103,13 @@ public final class SessionSnapshot {
     }
 
     private static void writeState(DataOutputStream out, SessionState s) throws IOException {
-        writeString(out, s.clientId());
+        StateCodec.writeString(out, s.clientId());
         out.writeLong(s.expiryIntervalSeconds());
         out.writeLong(s.detachedAtMillis());
         out.writeInt(s.subscriptions().size());
         for (Map.Entry<SubscriptionTopic, SubscriptionOptions> e : s.subscriptions().entrySet()) {
-            writeString(out, e.getKey().value());
-            SubscriptionOptions o = e.getValue();
-            out.writeByte(o.qos());
-            out.writeBoolean(o.noLocal());
-            out.writeBoolean(o.retainAsPublished());
-            out.writeByte(o.retainHandling());
-            out.writeInt(o.subscriptionId());
+            StateCodec.writeString(out, e.getKey().value());
+            StateCodec.writeOptions(out, e.getValue());
         }
         out.writeInt(s.inflight().size());
         for (Delivery d : s.inflight()) {
@@ -134,129 +124,60 @@ public final class SessionSnapshot {
             out.writeShort(id);
         }
         out.writeShort(s.nextPacketId());
+        out.writeBoolean(s.will() != null);
+        if (s.will() != null) {
+            StateCodec.writeWill(out, s.will());
+        }
     }
 
-    private static SessionState readState(DataInputStream in) throws IOException {
-        String clientId = readString(in);
+    private static SessionState readState(DataInputStream in, int version) throws IOException {
+        String clientId = StateCodec.readString(in);
         long expiry = in.readLong();
         long detachedAt = in.readLong();
         int subs = in.readInt();
         Map<SubscriptionTopic, SubscriptionOptions> subscriptions = new LinkedHashMap<>();
         for (int i = 0; i < subs; i++) {
-            SubscriptionTopic topic = SubscriptionTopic.parse(readString(in));
-            subscriptions.put(topic, new SubscriptionOptions(in.readByte(), in.readBoolean(), in.readBoolean(),
-                    in.readByte(), in.readInt()));
+            SubscriptionTopic topic = SubscriptionTopic.parse(StateCodec.readString(in));
+            subscriptions.put(topic, StateCodec.readOptions(in));
         }
         List<Delivery> inflight = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
-            inflight.add(readDelivery(in));
+            inflight.add(readDelivery(in, version));
         }
         List<Delivery> queue = new ArrayList<>();
         for (int i = in.readInt(); i > 0; i--) {
-            queue.add(readDelivery(in));
+            queue.add(readDelivery(in, version));
         }
         Set<Integer> inboundQos2 = new HashSet<>();
         for (int i = in.readInt(); i > 0; i--) {
             inboundQos2.add(in.readUnsignedShort());
         }
         int nextPacketId = in.readUnsignedShort();
+        StoredWill will = version >= 2 && in.readBoolean() ? StateCodec.readWill(in) : null;
         return new SessionState(clientId, expiry, detachedAt, subscriptions, inflight, queue, inboundQos2,
-                nextPacketId);
+                nextPacketId, will);
     }
 
     private static void writeDelivery(DataOutputStream out, Delivery d) throws IOException {
-        Message m = d.message;
-        writeBytes(out, m.topic().value().getBytes(StandardCharsets.UTF_8));
-        writeBytes(out, m.payload());
-        out.writeByte(m.qos());
-        out.writeBoolean(m.retain());
-        PublishProperties p = m.properties();
-        out.writeInt(p.payloadFormatIndicator() == null ? -1 : p.payloadFormatIndicator());
-        writeNullable(out, p.contentType());
-        writeNullable(out, p.responseTopic());
-        out.writeBoolean(p.correlationData() != null);
-        if (p.correlationData() != null) {
-            writeBytes(out, p.correlationData());
-        }
-        out.writeInt(p.userProperties().size());
-        for (UserProperty u : p.userProperties()) {
-            writeString(out, u.key());
-            writeString(out, u.value());
-        }
-        writeNullable(out, m.publisherClientId());
-        out.writeLong(m.expiresAtMillis());
+        StateCodec.writeMessage(out, d.message);
         out.writeByte(d.qos);
         out.writeBoolean(d.retain);
-        out.writeInt(d.subscriptionIds.length);
-        for (int id : d.subscriptionIds) {
-            out.writeInt(id);
-        }
+        StateCodec.writeIds(out, d.subscriptionIds);
         out.writeShort(d.packetId);
         out.writeBoolean(d.released);
         out.writeBoolean(d.sent);
+        out.writeLong(d.journalId);
     }
 
-    private static Delivery readDelivery(DataInputStream in) throws IOException {
-        TopicName topic = TopicName.fromUtf8(readBytes(in));
-        byte[] payload = readBytes(in);
+    private static Delivery readDelivery(DataInputStream in, int version) throws IOException {
+        Message message = StateCodec.readMessage(in);
         int qos = in.readByte();
         boolean retain = in.readBoolean();
-        int pfi = in.readInt();
-        String contentType = readNullable(in);
-        String responseTopic = readNullable(in);
-        byte[] correlation = in.readBoolean() ? readBytes(in) : null;
-        List<UserProperty> users = new ArrayList<>();
-        for (int i = in.readInt(); i > 0; i--) {
-            users.add(new UserProperty(readString(in), readString(in)));
-        }
-        String publisher = readNullable(in);
-        long expiresAt = in.readLong();
-        PublishProperties props = new PublishProperties(pfi < 0 ? null : pfi, contentType, responseTopic, correlation,
-                users);
-        Message message = new Message(topic, payload, qos, retain, props, publisher, expiresAt);
-        int dQos = in.readByte();
-        boolean dRetain = in.readBoolean();
-        int[] ids = new int[in.readInt()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = in.readInt();
-        }
-        Delivery d = new Delivery(message, dQos, dRetain, ids, null);
+        Delivery d = new Delivery(message, qos, retain, StateCodec.readIds(in), null);
         d.packetId = in.readUnsignedShort();
         d.released = in.readBoolean();
         d.sent = in.readBoolean();
+        d.journalId = version >= 2 ? in.readLong() : 0;
         return d;
-    }
-
-    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
-        out.writeInt(bytes.length);
-        out.write(bytes);
-    }
-
-    private static byte[] readBytes(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > 268_435_455) {
-            throw new IOException("corrupt length " + n);
-        }
-        return in.readNBytes(n);
-    }
-
-    private static void writeNullable(DataOutputStream out, String s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            writeString(out, s);
-        }
-    }
-
-    /** UTF-8 with a length (MQTT strings may exceed what writeUTF's modified UTF-8 can hold). */
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        return new String(readBytes(in), StandardCharsets.UTF_8);
-    }
-
-    private static String readNullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? readString(in) : null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.mqttsuite.broker.session;
 
+import dev.mqttsuite.topic.SubscriptionTopic;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,8 +12,16 @@ import java.util.Set;
  * @param expiryIntervalSeconds the interval in force: CONNECT's, or DISCONNECT's when the client changed it, both
  *     bounded by the broker's maximum ({@link SessionExpiry})
  * @param detachedAtMillis when the last connection went away (wall clock)
+ * @param will the will still to be published for this session, or null
  */
 public record SessionState(String clientId, long expiryIntervalSeconds, long detachedAtMillis,
-        Map<dev.mqttsuite.topic.SubscriptionTopic, SubscriptionOptions> subscriptions, List<Delivery> inflight,
-        List<Delivery> queue, Set<Integer> inboundQos2, int nextPacketId) {
+        Map<SubscriptionTopic, SubscriptionOptions> subscriptions, List<Delivery> inflight, List<Delivery> queue,
+        Set<Integer> inboundQos2, int nextPacketId, StoredWill will) {
+
+    public SessionState(String clientId, long expiryIntervalSeconds, long detachedAtMillis,
+            Map<SubscriptionTopic, SubscriptionOptions> subscriptions, List<Delivery> inflight, List<Delivery> queue,
+            Set<Integer> inboundQos2, int nextPacketId) {
+        this(clientId, expiryIntervalSeconds, detachedAtMillis, subscriptions, inflight, queue, inboundQos2,
+                nextPacketId, null);
+    }
 }

@@ -54,6 +54,10 @@ public final class SysTopicsPublisher {
         values.put("$SYS/broker/bytes/sent", Long.toString(m.bytesSent()));
         values.put("$SYS/broker/subscriptions/count", Long.toString(routes.size()));
         values.put("$SYS/broker/retained messages/count", Long.toString(retained.count()));
+        // Losses to queue limits, per session that lost messages (at most 1000 topics per interval).
+        m.sessionDrops().entrySet().stream().limit(1000).forEach(e -> values.put(
+                "$SYS/broker/sessions/" + e.getKey().replaceAll("[/+#\\u0000]", "_") + "/messages/dropped",
+                Long.toString(e.getValue())));
         return values;
     }
 

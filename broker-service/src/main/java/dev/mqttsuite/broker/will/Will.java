@@ -2,6 +2,7 @@ package dev.mqttsuite.broker.will;
 
 import dev.mqttsuite.broker.auth.Permissions;
 import dev.mqttsuite.broker.message.Message;
+import dev.mqttsuite.broker.session.StoredWill;
 
 /**
  * A Will Message stored at CONNECT (MQTT 5.0 section 3.1.2.5).
@@ -19,6 +20,16 @@ public record Will(Message message, long delaySeconds, long expirySeconds) {
         }
         return new Message(message.topic(), message.payload(), message.qos(), message.retain(), message.properties(),
                 message.publisherClientId(), nowMillis + expirySeconds * 1000);
+    }
+
+    /** The will as the session journal keeps it. */
+    public StoredWill stored() {
+        return new StoredWill(message, delaySeconds, expirySeconds);
+    }
+
+    /** A will the session journal kept. */
+    public static Will of(StoredWill stored) {
+        return new Will(stored.message(), stored.delaySeconds(), stored.expirySeconds());
     }
 
     /** A will together with the permissions of the client it belongs to, checked when it is published. */

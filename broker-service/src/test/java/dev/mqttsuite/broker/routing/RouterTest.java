@@ -40,7 +40,7 @@ class RouterTest {
         core.subscribe(sub.session(), "a/+", options(0, 11));
         core.subscribe(sub.session(), "a/#", options(1, 22));
 
-        int routed = core.router.route(message("a/b", 2, "pub"), null);
+        int routed = core.router.route(message("a/b", 2, "pub"), null).queued();
 
         assertThat(routed).isEqualTo(1);
         List<Delivery> deliveries = queued(sub.session());
@@ -53,7 +53,7 @@ class RouterTest {
     void deliveryQosIsTheMinimumOfPublishAndSubscription_MQTT_3_8_4_8() {
         MqttConnection sub = core.connected("sub", MqttVersion.MQTT_5, Permissions.ALL);
         core.subscribe(sub.session(), "t", options(2, 0));
-        core.router.route(message("t", 1, "pub"), null);
+        core.router.route(message("t", 1, "pub"), null).queued();
         assertThat(queued(sub.session()).get(0).qos()).isEqualTo(1);
     }
 
@@ -64,7 +64,7 @@ class RouterTest {
         MqttConnection other = core.connected("other", MqttVersion.MQTT_5, Permissions.ALL);
         core.subscribe(other.session(), "t", new SubscriptionOptions(1, true, false, 0, 0));
 
-        int routed = core.router.route(message("t", 1, "self"), null);
+        int routed = core.router.route(message("t", 1, "self"), null).queued();
 
         assertThat(routed).isEqualTo(1);
         assertThat(queued(self.session())).isEmpty();
@@ -79,7 +79,7 @@ class RouterTest {
         core.subscribe(b.session(), "$share/g/jobs", options(1, 0));
 
         for (int i = 0; i < 10; i++) {
-            assertThat(core.router.route(message("jobs", 1, "pub"), null)).isEqualTo(1);
+            assertThat(core.router.route(message("jobs", 1, "pub"), null).queued()).isEqualTo(1);
         }
 
         assertThat(queued(a.session())).hasSize(5);
@@ -96,7 +96,7 @@ class RouterTest {
         core.sessions.detach(offline, leaving);
 
         for (int i = 0; i < 4; i++) {
-            core.router.route(message("t", 1, "pub"), null);
+            core.router.route(message("t", 1, "pub"), null).queued();
         }
 
         assertThat(queued(online.session())).hasSize(4);
@@ -109,8 +109,8 @@ class RouterTest {
         MqttConnection staying = core.connected("staying", MqttVersion.MQTT_5, Permissions.ALL);
         core.subscribe(leaving.session(), "$share/g/t", options(1, 0));
         core.subscribe(staying.session(), "$share/g/t", options(1, 0));
-        core.router.route(message("t", 1, "pub"), null);
-        core.router.route(message("t", 1, "pub"), null);
+        core.router.route(message("t", 1, "pub"), null).queued();
+        core.router.route(message("t", 1, "pub"), null).queued();
         assertThat(queued(leaving.session())).hasSize(1);
 
         for (Delivery orphan : leaving.session().takeSharedDeliveries()) {
@@ -142,8 +142,8 @@ class RouterTest {
         core.subscribe(reader.session(), "#", options(0, 0));
         double before = core.metrics.droppedCount(DropReason.NOT_AUTHORIZED);
 
-        assertThat(core.router.route(message("secret/x", 0, "pub"), null)).isZero();
-        assertThat(core.router.route(message("public/x", 0, "pub"), null)).isEqualTo(1);
+        assertThat(core.router.route(message("secret/x", 0, "pub"), null).queued()).isZero();
+        assertThat(core.router.route(message("public/x", 0, "pub"), null).queued()).isEqualTo(1);
 
         assertThat(queued(reader.session())).extracting(d -> d.message().topic().value()).containsExactly("public/x");
         assertThat(core.metrics.droppedCount(DropReason.NOT_AUTHORIZED)).isEqualTo(before + 1);
@@ -156,7 +156,7 @@ class RouterTest {
         core.sessions.detach(sub.session(), sub);
         core.sessions.endIfIdle(sub.session());
 
-        assertThat(core.router.route(message("t", 1, "pub"), null)).isZero();
+        assertThat(core.router.route(message("t", 1, "pub"), null).queued()).isZero();
         assertThat(core.routes.size()).isZero();
     }
 }

@@ -24,9 +24,9 @@ class SessionQueueTest {
     void givenOfflineSession_whenQueueIsFullByCount_thenNewMessagesAreDroppedAndCounted() {
         Session session = new Session("c", new SessionLimits(3, 1_000_000, false, 2, 1, 10), metrics);
         for (int i = 0; i < 3; i++) {
-            assertThat(session.enqueue(delivery(1, 10), null)).isTrue();
+            assertThat(session.enqueue(delivery(1, 10), null)).isEqualTo(Session.Enqueued.QUEUED);
         }
-        assertThat(session.enqueue(delivery(1, 10), null)).isFalse();
+        assertThat(session.enqueue(delivery(1, 10), null)).isNotEqualTo(Session.Enqueued.QUEUED);
         assertThat(session.queuedMessages()).isEqualTo(3);
         assertThat(metrics.droppedCount(DropReason.QUEUE_FULL)).isEqualTo(1);
     }
@@ -34,24 +34,68 @@ class SessionQueueTest {
     @Test
     void givenOfflineSession_whenQueueIsFullByBytes_thenNewMessagesAreDroppedAndCounted() {
         Session session = new Session("c", new SessionLimits(100, 1_000, false, 50, 10, 10), metrics);
-        assertThat(session.enqueue(delivery(1, 900), null)).isTrue();
-        assertThat(session.enqueue(delivery(1, 200), null)).isFalse();
+        assertThat(session.enqueue(delivery(1, 900), null)).isEqualTo(Session.Enqueued.QUEUED);
+        assertThat(session.enqueue(delivery(1, 200), null)).isNotEqualTo(Session.Enqueued.QUEUED);
         assertThat(metrics.droppedCount(DropReason.QUEUE_FULL)).isEqualTo(1);
     }
 
     @Test
     void givenOfflineSession_qos0IsNotQueuedByDefault_butCounted() {
         Session session = new Session("c", new SessionLimits(100, 1_000_000, false, 50, 10, 10), metrics);
-        assertThat(session.enqueue(delivery(0, 10), null)).isFalse();
+        assertThat(session.enqueue(delivery(0, 10), null)).isNotEqualTo(Session.Enqueued.QUEUED);
         assertThat(metrics.droppedCount(DropReason.QOS0_OFFLINE)).isEqualTo(1);
         Session queuing = new Session("d", new SessionLimits(100, 1_000_000, true, 50, 10, 10), metrics);
-        assertThat(queuing.enqueue(delivery(0, 10), null)).isTrue();
+        assertThat(queuing.enqueue(delivery(0, 10), null)).isEqualTo(Session.Enqueued.QUEUED);
     }
 
     @Test
     void endedSession_acceptsNothing() {
         Session session = new Session("c", new SessionLimits(100, 1_000_000, false, 50, 10, 10), metrics);
         session.end();
-        assertThat(session.enqueue(delivery(1, 10), null)).isFalse();
+        assertThat(session.enqueue(delivery(1, 10), null)).isNotEqualTo(Session.Enqueued.QUEUED);
+    }
+
+    private static SessionLimits limits(int maxMessages, dev.mqttsuite.broker.config.BrokerConfig.QueueOverflow policy,
+            long total) {
+        return new SessionLimits(maxMessages, 1_000_000, false, 50, 10, 10, policy, new QueueBudget(total));
+    }
+
+    @Test
+    void dropOldest_makesRoomByDroppingTheOldestQueuedMessage_countedPerSession() {
+        Session session = new Session("c", limits(2, dev.mqttsuite.broker.config.BrokerConfig.QueueOverflow.DROP_OLDEST,
+                Long.MAX_VALUE), metrics);
+        Delivery first = delivery(1, 10);
+        session.enqueue(first, null);
+        session.enqueue(delivery(1, 10), null);
+        assertThat(session.enqueue(delivery(1, 10), null)).isEqualTo(Session.Enqueued.QUEUED);
+        assertThat(session.queuedMessages()).isEqualTo(2);
+        assertThat(session.droppedMessages()).isEqualTo(1);
+        assertThat(metrics.sessionDrops()).containsEntry("c", 1L);
+        assertThat(session.state(0).queue()).doesNotContain(first);
+    }
+
+    @Test
+    void refuse_doesNotQueueAndSaysFull_soThePublisherCanBeToldQuotaExceeded() {
+        Session session = new Session("c", limits(1, dev.mqttsuite.broker.config.BrokerConfig.QueueOverflow.REFUSE,
+                Long.MAX_VALUE), metrics);
+        session.enqueue(delivery(1, 10), null);
+        assertThat(session.enqueue(delivery(1, 10), null)).isEqualTo(Session.Enqueued.FULL);
+        assertThat(session.queuedMessages()).isEqualTo(1);
+        session.end();
+        assertThat(metrics.sessionDrops()).as("the per-session counter goes with the session").doesNotContainKey("c");
+    }
+
+    @Test
+    void theBrokerWideBudgetBoundsAllSessionsTogether_andIsGivenBackWhenMessagesLeave() {
+        QueueBudget budget = new QueueBudget(200);
+        SessionLimits shared = new SessionLimits(100, 1_000_000, false, 50, 10, 10,
+                dev.mqttsuite.broker.config.BrokerConfig.QueueOverflow.DROP_NEW, budget);
+        Session a = new Session("a", shared, metrics);
+        Session b = new Session("b", shared, metrics);
+        assertThat(a.enqueue(delivery(1, 100), null)).isEqualTo(Session.Enqueued.QUEUED);
+        assertThat(b.enqueue(delivery(1, 100), null)).isEqualTo(Session.Enqueued.DROPPED);
+        a.end();
+        assertThat(budget.used()).isZero();
+        assertThat(b.enqueue(delivery(1, 100), null)).isEqualTo(Session.Enqueued.QUEUED);
     }
 }
