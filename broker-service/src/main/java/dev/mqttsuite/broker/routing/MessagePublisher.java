@@ -54,7 +54,7 @@ public final class MessagePublisher {
         Router.Routed routed = router.route(message, publisher);
         CompletionStage<Void> forwarded = forwarder.forward(message);
         CompletionStage<Void> accepted = both(stored, forwarded);
-        if (message.qos() > 0 && routed.queued() > 0 && journal.durable()) {
+        if (routed.journaled() > 0) {
             accepted = both(accepted, journal.barrier());
         }
         return new Outcome(routed.queued(), accepted, refusal(routed));

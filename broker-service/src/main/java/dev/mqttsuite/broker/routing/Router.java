@@ -30,10 +30,11 @@ public final class Router {
      * What routing one message did.
      *
      * @param queued the sessions that queued it
+     * @param journaled how many of those recorded it in the session journal (the acknowledgement waits for it)
      * @param full the sessions that refused it because their queue is full ({@code queue-overflow=refuse})
      * @param refusal set when a session that outlives its connection could not take it durably
      */
-    public record Routed(int queued, int full, SessionJournal.Refusal refusal) {
+    public record Routed(int queued, int journaled, int full, SessionJournal.Refusal refusal) {
     }
 
     private final RouteTable routes;
@@ -75,7 +76,7 @@ public final class Router {
                 tally.add(deliverShared(message, group, publisher, null));
             }
         }
-        return new Routed(tally.queued, tally.full, tally.refusal);
+        return new Routed(tally.queued, tally.journaled, tally.full, tally.refusal);
     }
 
     /** Gives a delivery that its shared-group member could not take to another member. */
@@ -84,7 +85,8 @@ public final class Router {
         if (group == null) {
             return;
         }
-        if (deliverShared(orphan.message(), group, null, exclude) != Enqueued.QUEUED) {
+        Enqueued outcome = deliverShared(orphan.message(), group, null, exclude);
+        if (outcome != Enqueued.QUEUED && outcome != Enqueued.JOURNALED) {
             metrics.dropped(DropReason.NO_SHARED_MEMBER);
         }
     }
@@ -117,12 +119,17 @@ public final class Router {
 
     private static final class Tally {
         int queued;
+        int journaled;
         int full;
         SessionJournal.Refusal refusal;
 
         void add(Enqueued outcome) {
             switch (outcome) {
                 case QUEUED -> queued++;
+                case JOURNALED -> {
+                    queued++;
+                    journaled++;
+                }
                 case FULL -> full++;
                 case NOT_DURABLE -> refusal = SessionJournal.Refusal.QUOTA_EXCEEDED;
                 case DROPPED -> {

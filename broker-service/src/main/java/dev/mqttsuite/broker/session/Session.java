@@ -38,6 +38,8 @@ public final class Session {
     /** What became of a delivery offered to the session. */
     public enum Enqueued {
         QUEUED,
+        /** Queued, and recorded in the session journal: the acknowledgement waits for its barrier. */
+        JOURNALED,
         /** Dropped (queue full under drop-new, QoS 0 for an offline session, session ended); counted. */
         DROPPED,
         /** Not queued because the queue is full and the policy is refuse. */
@@ -256,6 +258,7 @@ public final class Session {
             delivery.journalId = nextJournalId++;
             journal.queued(this, delivery);
         }
+        Enqueued result = journaled ? Enqueued.JOURNALED : Enqueued.QUEUED;
         if (connection != null) {
             if (queue.size() >= limits.highWatermark() && publisher != null && publisher != connection
                     && paused.pause(publisher)) {
@@ -263,7 +266,7 @@ public final class Session {
             }
             scheduleDrain();
         }
-        return Enqueued.QUEUED;
+        return result;
     }
 
     /** The queue is full: applies {@code broker.session.queue-overflow}; QUEUED when room was made. */

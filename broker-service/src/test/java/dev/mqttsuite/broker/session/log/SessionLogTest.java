@@ -100,7 +100,7 @@ class SessionLogTest {
         s.putSubscription(SubscriptionTopic.parse("t/#"), new SubscriptionOptions(1, false, false, 0, 7));
         s.detach(connection);
         for (int i = 0; i < 100; i++) {
-            assertThat(s.enqueue(delivery("m" + i, 1), null)).isEqualTo(Session.Enqueued.QUEUED);
+            assertThat(s.enqueue(delivery("m" + i, 1), null)).isEqualTo(Session.Enqueued.JOURNALED);
         }
         log.barrier().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
@@ -248,8 +248,8 @@ class SessionLogTest {
         SessionLog log = open(4_096);
         start(log);
         Session s = persistentSession(log, "sub", new FakeConnection());
-        Session.Enqueued last = Session.Enqueued.QUEUED;
-        for (int i = 0; i < 200 && last == Session.Enqueued.QUEUED; i++) {
+        Session.Enqueued last = Session.Enqueued.JOURNALED;
+        for (int i = 0; i < 200 && last == Session.Enqueued.JOURNALED; i++) {
             last = s.enqueue(delivery("payload-" + i, 1), null);
             log.barrier().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
