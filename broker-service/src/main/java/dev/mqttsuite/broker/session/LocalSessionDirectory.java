@@ -48,6 +48,7 @@ public final class LocalSessionDirectory implements SessionDirectory {
             boolean present;
             if (existing == null || existing.isEnded() || cleanStart) {
                 if (existing != null && !existing.isEnded()) {
+                    existing.retire(); // its end is journaled before the new session's start
                     ended.add(existing);
                 }
                 target = new Session(id, limits, metrics, journal);
@@ -81,6 +82,7 @@ public final class LocalSessionDirectory implements SessionDirectory {
         boolean[] removed = new boolean[1];
         sessions.computeIfPresent(session.clientId(), (id, current) -> {
             if (current == session && !session.isConnected()) {
+                session.retire();
                 removed[0] = true;
                 return null;
             }

@@ -159,6 +159,17 @@ public final class Session {
         this.pendingTimerCancel = cancel;
     }
 
+    /**
+     * The directory is replacing or removing this session (called inside its atomic update, before a new session for
+     * the same client id can exist): the journal records the end now, and nothing of this session after it.
+     */
+    public synchronized void retire() {
+        if (logged) {
+            journal.ended(this);
+            logged = false;
+        }
+    }
+
     /** Marks the session ended: it accepts no more messages. Returns deliveries that must go elsewhere. */
     public synchronized List<Delivery> end() {
         ended = true;
@@ -538,12 +549,12 @@ public final class Session {
 
     // ---- persistence ------------------------------------------------------------------------------------------
 
-    /** The session's state for a snapshot; null when it ended. */
+    /** The session's state for a snapshot (detached at 0 while a connection is attached); null when it ended. */
     public synchronized SessionState state(long nowMillis) {
         if (ended) {
             return null;
         }
-        return new SessionState(clientId, expiryIntervalSeconds, connection == null ? detachedAtMillis : nowMillis,
+        return new SessionState(clientId, expiryIntervalSeconds, connection == null ? detachedAtMillis : 0,
                 new LinkedHashMap<>(subscriptions), new ArrayList<>(inflight.all()), queue.snapshot(),
                 new HashSet<>(inboundQos2), inflight.nextPacketId(), will);
     }

@@ -7,6 +7,7 @@ import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.message.PublishProperties;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.session.Delivery;
+import dev.mqttsuite.broker.session.LocalSessionDirectory;
 import dev.mqttsuite.broker.session.Session;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.session.SessionLimits;
@@ -257,6 +258,37 @@ class SessionLogTest {
         assertThat(log.refusal()).isEqualTo(SessionJournal.Refusal.QUOTA_EXCEEDED);
         assertThat(s.enqueue(delivery("qos0", 0), null)).as("QoS 0 is not logged").isEqualTo(
                 Session.Enqueued.QUEUED);
+    }
+
+    @Test
+    void aSessionReplacedByCleanStartComesBackAsTheNewSessionNotAsNothing() throws Exception {
+        SessionLog log = open(Long.MAX_VALUE);
+        start(log);
+        LocalSessionDirectory directory = new LocalSessionDirectory(limits, metrics, log, ended -> { }, orphan -> { });
+        live.clear();
+        FakeConnection first = new FakeConnection();
+        Session old = directory.attach("c", false, first, 3600).toCompletableFuture().get().session();
+        old.putSubscription(SubscriptionTopic.parse("old"), new SubscriptionOptions(1, false, false, 0, 0));
+        FakeConnection second = new FakeConnection();
+        Session fresh = directory.attach("c", true, second, 3600).toCompletableFuture().get().session();
+        fresh.putSubscription(SubscriptionTopic.parse("new"), new SubscriptionOptions(1, false, false, 0, 0));
+        directory.detach(old, first); // the old connection closes after the takeover
+        log.barrier().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        SessionState state = only(crashAndRecover());
+        assertThat(state.subscriptions()).as("the old session's end is recorded before the new one starts")
+                .containsOnlyKeys(SubscriptionTopic.parse("new"));
+    }
+
+    @Test
+    void aSnapshotTakenWhileTheClientIsConnectedStillMarksItAttached() throws Exception {
+        SessionLog log = open(Long.MAX_VALUE);
+        start(log);
+        Session s = persistentSession(log, "online", new FakeConnection());
+        s.will(new StoredWill(delivery("w", 1).message(), 0, -1));
+        log.compact().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        SessionLog.Recovery recovery = crashAndRecover();
+        assertThat(recovery.attachedAtStop()).as("its will is due after the crash").containsExactly("online");
     }
 
     /** A connection that records what the session sends and runs loop tasks when asked. */
