@@ -1,7 +1,7 @@
 package dev.mqttsuite.auth.authorization;
 
 import dev.mqttsuite.auth.config.AuthConfig;
-import dev.mqttsuite.auth.credentials.FailedLogins;
+import dev.mqttsuite.auth.credentials.LoginThrottle;
 import dev.mqttsuite.auth.credentials.PasswordHasher;
 import dev.mqttsuite.auth.model.AnonymousEntity;
 import dev.mqttsuite.auth.model.UserEntity;
@@ -17,8 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,7 +41,7 @@ public class Authentications {
     PermissionCompiler compiler;
 
     @Inject
-    FailedLogins failedLogins;
+    LoginThrottle throttle;
 
     @Inject
     MeterRegistry registry;
@@ -51,39 +49,54 @@ public class Authentications {
     @Inject
     LoginDecisionCache<AuthenticateReply> loginCache;
 
+    /**
+     * Decides a login. A login from an address (or for a user name from that address) whose failed logins used up its
+     * bucket is refused at once with 0x9F, without checking the secret; nothing waits.
+     */
     public AuthenticateReply authenticate(AuthenticateRequest request) {
-        List<String> keys = bruteForceKeys(request);
-        Duration delay = failedLogins.delayFor(keys);
-        if (!delay.isZero()) {
-            sleep(delay); // exponential back-off for a key with repeated failures (worker thread, bounded)
+        String address = addressOf(request);
+        String user = request.hasUsername() ? request.getUsername() : null;
+        long now = System.currentTimeMillis();
+        LoginThrottle.Verdict verdict = throttle.check(address, user, now);
+        if (verdict != LoginThrottle.Verdict.ALLOW) {
+            registry.counter("auth.logins", "outcome", "throttled", "kind",
+                    verdict == LoginThrottle.Verdict.ADDRESS_THROTTLED ? "address" : "user").increment();
+            return denied(ConnackReasonCode.CONNECTION_RATE_EXCEEDED,
+                    verdict == LoginThrottle.Verdict.ADDRESS_THROTTLED ? "too many failed logins from this address"
+                            : "too many failed logins for this user name from this address");
         }
         AuthenticateReply reply = cachedOrDecide(request);
         boolean allowed = reply.getOutcome() == AuthenticateReply.Outcome.ALLOWED;
         registry.counter("auth.logins", "outcome", allowed ? "allowed" : "denied", "kind",
                 allowed ? reply.getIdentity().getKind() : reasonName(reply.getReasonCode())).increment();
         if (allowed) {
-            failedLogins.succeeded(keys);
+            throttle.succeeded(address, user);
         } else {
-            failedLogins.failed(keys);
+            throttle.failed(address, user, now);
         }
         return reply;
     }
 
     /**
      * The remembered decision for these credentials, or null: non-blocking (no database, no KDF), for the event loop.
-     * A hit is an ALLOWED login with a secret verified before, so no brute-force delay applies; it resets the failure
-     * counters like any success.
+     * A hit is an ALLOWED login with a secret verified before; a throttled address or user name gets no hit (the
+     * blocking path refuses it).
      */
     public AuthenticateReply remembered(AuthenticateRequest request) {
         String cacheKey = cacheKeyOf(request);
         if (cacheKey == null) {
             return null;
         }
+        String address = addressOf(request);
+        String user = request.hasUsername() ? request.getUsername() : null;
+        if (throttle.check(address, user, System.currentTimeMillis()) != LoginThrottle.Verdict.ALLOW) {
+            return null;
+        }
         AuthenticateReply hit = loginCache.get(cacheKey, System.currentTimeMillis());
         if (hit == null) {
             return null;
         }
-        failedLogins.succeeded(bruteForceKeys(request));
+        throttle.succeeded(address, user);
         registry.counter("auth.logins", "outcome", "allowed", "kind", hit.getIdentity().getKind()).increment();
         return forClient(hit, request.getClientId());
     }
@@ -139,7 +152,11 @@ public class Authentications {
         if (request.hasUsername() && request.hasPassword()) {
             UserEntity user = UserEntity.findById(request.getUsername());
             char[] password = request.getPassword().toStringUtf8().toCharArray();
-            if (user == null || user.disabled || !hasher.verify(user.username, password, user.passwordHash)) {
+            if (user == null || user.disabled) {
+                hasher.verifyDummy(password); // the same work as for a real user: timing tells nothing
+                return denied(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password");
+            }
+            if (!hasher.verify(user.username, password, user.passwordHash)) {
                 return denied(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad user name or password");
             }
             return allowed(identity("password", user.username, request.getClientId(), List.of(), List.of()), user,
@@ -220,27 +237,15 @@ public class Authentications {
                 || Character.isLetterOrDigit(c));
     }
 
-    private static List<String> bruteForceKeys(AuthenticateRequest request) {
-        List<String> keys = new ArrayList<>(3);
-        keys.add("client:" + request.getClientId());
-        if (request.hasUsername()) {
-            keys.add("user:" + request.getUsername());
-        }
+    /** The client's IP address without the port. */
+    private static String addressOf(AuthenticateRequest request) {
         String address = request.getRemoteAddress();
         int colon = address.lastIndexOf(':');
-        keys.add("address:" + (colon > 0 ? address.substring(0, colon) : address));
-        return keys;
+        return colon > 0 ? address.substring(0, colon) : address;
     }
 
     private static String reasonName(int code) {
         return String.format("0x%02x", code);
     }
 
-    private static void sleep(Duration delay) {
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

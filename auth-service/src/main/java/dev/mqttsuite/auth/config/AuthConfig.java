@@ -118,18 +118,32 @@ public interface AuthConfig {
     }
 
     interface BruteForce {
-        /** Failed logins per key (client id, user name, address) before delays start. */
-        @WithName("free-failures")
-        @WithDefault("3")
-        int freeFailures();
+        /** Failed logins an address may make in a row before its logins are refused (0x9F) without a check. */
+        @WithName("address-burst")
+        @WithDefault("20")
+        int addressBurst();
 
-        /** First delay; doubles with each further failure, up to max-delay. */
-        @WithName("base-delay")
-        @WithDefault("250ms")
-        Duration baseDelay();
+        /** One more failed login allowed per address after this time. */
+        @WithName("address-refill")
+        @WithDefault("3s")
+        Duration addressRefill();
 
-        @WithName("max-delay")
+        /**
+         * Failed logins for one user name (from anywhere) before the addresses that failed for it are refused; the
+         * user's own devices at other addresses keep logging in.
+         */
+        @WithName("user-burst")
+        @WithDefault("10")
+        int userBurst();
+
+        /** One more failed login allowed per user name after this time. */
+        @WithName("user-refill")
         @WithDefault("30s")
-        Duration maxDelay();
+        Duration userRefill();
+
+        /** Addresses, user names and address/user pairs remembered at most (each table; least recently used go). */
+        @WithName("max-tracked")
+        @WithDefault("100000")
+        int maxTracked();
     }
 }

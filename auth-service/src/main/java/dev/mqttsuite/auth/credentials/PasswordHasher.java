@@ -30,6 +30,8 @@ public class PasswordHasher {
 
     private final SecretFingerprints fingerprints = new SecretFingerprints();
     private Map<String, Boolean> verified;
+    /** A hash of a random password with the configured cost, checked for unknown users (same time as a real one). */
+    private String dummy;
 
     @jakarta.annotation.PostConstruct
     void init() {
@@ -38,6 +40,13 @@ public class PasswordHasher {
                     + config.passwords().cacheSize());
         }
         verified = BoundedLru.synchronizedMap(config.passwords().cacheSize());
+        dummy = hash(java.util.UUID.randomUUID().toString().toCharArray());
+    }
+
+    /** Runs the key derivation against a dummy hash: a login for an unknown or disabled user costs the same time. */
+    public void verifyDummy(char[] password) {
+        String[] parts = dummy.split("\\$");
+        derive(password, Base64.getDecoder().decode(parts[2]), Integer.parseInt(parts[1]));
     }
 
     public String hash(char[] password) {

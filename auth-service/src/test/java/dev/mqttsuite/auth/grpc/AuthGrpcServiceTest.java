@@ -109,6 +109,35 @@ class AuthGrpcServiceTest {
         assertThat(login(user, "secret-pw-1").getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
     }
 
+    private AuthenticateReply loginFrom(String address, String user, String password) {
+        return auth.authenticate(AuthenticateRequest.newBuilder().setClientId("c-" + user).setUsername(user)
+                .setPassword(ByteString.copyFromUtf8(password)).setRemoteAddress(address + ":40000")
+                .setProtocolVersion(5).build());
+    }
+
+    @Test
+    void aWrongPasswordStormIsRefusedAtOnceWithoutChecking_andTheDeviceAtItsOwnAddressStillLogsIn() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String user = "storm-" + suffix;
+        adminPost("/api/v1/users", "{\"username\":\"%s\",\"password\":\"right-pass\"}".formatted(user));
+        String attacker = "198.51.100." + (Math.abs(suffix.hashCode()) % 200 + 1);
+        int throttled = 0;
+        for (int i = 0; i < 200; i++) { // every call answers within the 30 s deadline: nothing sleeps
+            AuthenticateReply reply = loginFrom(attacker, user, "guess-" + i);
+            assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
+            if (reply.getReasonCode() == 0x9F) {
+                throttled++;
+            } else {
+                assertThat(reply.getReasonCode()).isEqualTo(0x86);
+            }
+        }
+        assertThat(throttled).as("after the burst the address is refused with 0x9F").isGreaterThan(150);
+        assertThat(loginFrom(attacker, user, "right-pass").getReasonCode())
+                .as("refused without checking the secret, even the right one").isEqualTo(0x9F);
+        assertThat(loginFrom("192.0.2.10", user, "right-pass").getOutcome())
+                .as("the device at its own address is not locked out").isEqualTo(AuthenticateReply.Outcome.ALLOWED);
+    }
+
     @Test
     void anonymous_isDeniedByDefault() {
         AuthenticateReply reply = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("anon")
