@@ -215,6 +215,15 @@ public interface BrokerConfig {
         @WithDefault("none")
         Persistence persistence();
 
+        /**
+         * A CONNECT with the client id of a session that belongs to another user: "refuse" (CONNACK 0x85 Client
+         * Identifier not valid; the other user's session is untouched) or "fresh" (a new session; the other user's
+         * session ends and its connection gets 0x8E). The owner's own reconnects resume as usual.
+         */
+        @WithName("foreign-client-id")
+        @WithDefault("refuse")
+        ForeignClientId foreignClientId();
+
         /** Where the session log is kept (persistence=file). */
         @WithName("data-dir")
         @WithDefault("data/broker")
@@ -250,6 +259,12 @@ public interface BrokerConfig {
     enum Persistence {
         NONE,
         FILE
+    }
+
+    /** What a CONNECT gets for the client id of another user's session. */
+    enum ForeignClientId {
+        REFUSE,
+        FRESH
     }
 
     /** When the session log forces its writes to disk. */

@@ -102,8 +102,8 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
     /** Finishes a successful authentication: claims the session, then CONNACK, keep-alive, held packets. */
     private void accept(MqttConnection connection, ConnectRequest request, AuthResult.Allowed allowed) {
         connection.authenticated(allowed, disconnector.onCredentialsExpired(connection));
-        var claim = sessions.attach(connection.clientId(), request.cleanStart(), connection, request.grantedExpiry())
-                .toCompletableFuture();
+        var claim = sessions.attach(connection.clientId(), request.cleanStart(), connection, request.grantedExpiry(),
+                allowed.principal()).toCompletableFuture();
         if (claim.isDone() && !claim.isCompletedExceptionally()) {
             attached(connection, request, claim.join()); // single node: no hop
             return;
@@ -113,6 +113,13 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
                 if (attach != null) {
                     sessions.detach(attach.session(), connection); // closed while the claim ran
                 }
+                return;
+            }
+            if (failure instanceof SessionDirectory.ForeignSession
+                    || failure != null && failure.getCause() instanceof SessionDirectory.ForeignSession) {
+                LOG.debugf("CONNECT of %s refused: %s", connection.clientId(), failure.toString());
+                ConnackSender.refuse(connection, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                        "the session of this client id belongs to another user");
                 return;
             }
             if (failure != null) {

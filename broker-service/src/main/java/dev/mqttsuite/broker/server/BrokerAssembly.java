@@ -75,7 +75,8 @@ public final class BrokerAssembly {
         Router[] routerRef = new Router[1];
         this.sessions = new LocalSessionDirectory(limits, metrics, journal,
                 ended -> ended.subscriptions().keySet().forEach(topic -> routes.unsubscribe(ended, topic)),
-                orphan -> routerRef[0].redeliver(orphan, null));
+                orphan -> routerRef[0].redeliver(orphan, null),
+                config.session().foreignClientId() == BrokerConfig.ForeignClientId.REFUSE);
         this.router = new Router(routes, metrics, sessions::deliveryPermissions);
         routerRef[0] = router;
         this.publisher = new MessagePublisher(router, retainedStore, journal, forwarder);

@@ -27,6 +27,8 @@ public final class Delivery {
     boolean sent;
     /** Identifies the delivery within its session in the session journal; 0 when the journal does not have it. */
     long journalId;
+    /** Queued while no connection was attached (or restored): the receiver's permissions are checked again at send. */
+    boolean recheck;
 
     public Delivery(Message message, int qos, boolean retain, int[] subscriptionIds,
             SharedGroup<Session, SubscriptionOptions> sharedGroup) {
@@ -82,6 +84,7 @@ public final class Delivery {
         d.packetId = packetId;
         d.released = released;
         d.sent = packetId != 0;
+        d.recheck = true;
         return d;
     }
 

@@ -21,6 +21,7 @@ public final class LocalSessionDirectory implements SessionDirectory {
     private final SessionJournal journal;
     private final Consumer<Session> onEnd;
     private final Consumer<Delivery> orphanHandler;
+    private final boolean refuseForeign;
     private final ConcurrentHashMap<Session, SessionListener> attached = new ConcurrentHashMap<>();
 
     /**
@@ -30,6 +31,16 @@ public final class LocalSessionDirectory implements SessionDirectory {
      */
     public LocalSessionDirectory(SessionLimits limits, BrokerMetrics metrics, SessionJournal journal,
             Consumer<Session> onEnd, Consumer<Delivery> orphanHandler) {
+        this(limits, metrics, journal, onEnd, orphanHandler, true);
+    }
+
+    /**
+     * @param refuseForeign whether a CONNECT with the client id of another user's session is refused (otherwise that
+     *     user gets a fresh session and the other user's session ends)
+     */
+    public LocalSessionDirectory(SessionLimits limits, BrokerMetrics metrics, SessionJournal journal,
+            Consumer<Session> onEnd, Consumer<Delivery> orphanHandler, boolean refuseForeign) {
+        this.refuseForeign = refuseForeign;
         this.limits = limits;
         this.metrics = metrics;
         this.journal = journal;
@@ -39,19 +50,25 @@ public final class LocalSessionDirectory implements SessionDirectory {
 
     @Override
     public CompletionStage<Attach> attach(String clientId, boolean cleanStart, SessionListener connection,
-            long expiryInterval) {
+            long expiryInterval, String principal) {
         Attach[] outcome = new Attach[1];
         List<Session> ended = new ArrayList<>(1);
+        boolean[] foreign = new boolean[1];
         sessions.compute(clientId, (id, existing) -> {
+            boolean othersSession = existing != null && !existing.isEnded() && !existing.ownedBy(principal);
+            if (othersSession && refuseForeign) {
+                foreign[0] = true;
+                return existing; // untouched: neither resumed nor taken over
+            }
             SessionListener previous = existing == null ? null : attached.get(existing);
             Session target;
             boolean present;
-            if (existing == null || existing.isEnded() || cleanStart) {
+            if (existing == null || existing.isEnded() || cleanStart || othersSession) {
                 if (existing != null && !existing.isEnded()) {
                     existing.retire(); // its end is journaled before the new session's start
                     ended.add(existing);
                 }
-                target = new Session(id, limits, metrics, journal);
+                target = new Session(id, limits, metrics, journal, principal);
                 present = false;
             } else {
                 target = existing;
@@ -60,11 +77,14 @@ public final class LocalSessionDirectory implements SessionDirectory {
             if (existing != null) {
                 attached.remove(existing, previous);
             }
-            target.attach(connection, expiryInterval);
+            target.attach(connection, expiryInterval, principal);
             attached.put(target, connection);
             outcome[0] = new Attach(target, present, previous);
             return target;
         });
+        if (foreign[0]) {
+            return CompletableFuture.failedFuture(new ForeignSession(clientId));
+        }
         for (Session old : ended) {
             discard(old);
         }

@@ -49,6 +49,8 @@ public final class Session {
     }
 
     private final String clientId;
+    /** The principal of the user that created the session; null until a user claims it (a legacy snapshot). */
+    private String owner;
     private final SessionLimits limits;
     private final BrokerMetrics metrics;
     private final SessionJournal journal;
@@ -83,6 +85,12 @@ public final class Session {
     }
 
     public Session(String clientId, SessionLimits limits, BrokerMetrics metrics, SessionJournal journal) {
+        this(clientId, limits, metrics, journal, null);
+    }
+
+    public Session(String clientId, SessionLimits limits, BrokerMetrics metrics, SessionJournal journal,
+            String owner) {
+        this.owner = owner;
         this.clientId = clientId;
         this.limits = limits;
         this.metrics = metrics;
@@ -96,8 +104,31 @@ public final class Session {
 
     // ---- lifecycle ---------------------------------------------------------------------------------------------
 
-    /** Attaches a connection; cancels a pending expiry timer. */
-    public synchronized void attach(SessionListener listener, long expiryInterval) {
+    /** Whether {@code principal} may resume this session: the user that created it, or anyone for an unowned one. */
+    public synchronized boolean ownedBy(String principal) {
+        return owner == null || owner.equals(principal);
+    }
+
+    public synchronized String owner() {
+        return owner;
+    }
+
+    /** Attaches a connection of the session's owner (tests, restored sessions). */
+    public void attach(SessionListener listener, long expiryInterval) {
+        attach(listener, expiryInterval, null);
+    }
+
+    /**
+     * Attaches a connection of {@code principal}; cancels a pending expiry timer. An unowned session (from a legacy
+     * snapshot) becomes the principal's.
+     */
+    public synchronized void attach(SessionListener listener, long expiryInterval, String principal) {
+        if (owner == null && principal != null) {
+            owner = principal;
+            if (logged && expiryInterval > 0) {
+                logged = false; // recorded again below, with its owner
+            }
+        }
         this.connection = listener;
         this.expiryIntervalSeconds = expiryInterval;
         this.drainScheduled = false;
@@ -270,6 +301,9 @@ public final class Session {
             journal.queued(this, delivery);
         }
         Enqueued result = journaled ? Enqueued.JOURNALED : Enqueued.QUEUED;
+        if (connection == null) {
+            delivery.recheck = true; // routed with the last known permissions: checked again when sent
+        }
         if (connection != null) {
             if (queue.size() >= limits.highWatermark() && publisher != null && publisher != connection
                     && paused.pause(publisher)) {
@@ -352,6 +386,11 @@ public final class Session {
             queue.poll();
             if (next.message.isExpired(now)) {
                 metrics.dropped(DropReason.EXPIRED); // [MQTT-3.3.2-5]
+                journalCompleted(next);
+                continue;
+            }
+            if (next.recheck && !listener.deliveryPermissions().mayReceive(next.message.topic())) {
+                metrics.dropped(DropReason.NOT_AUTHORIZED); // queued while offline; the user may not read it now
                 journalCompleted(next);
                 continue;
             }
@@ -556,13 +595,13 @@ public final class Session {
         }
         return new SessionState(clientId, expiryIntervalSeconds, connection == null ? detachedAtMillis : 0,
                 new LinkedHashMap<>(subscriptions), new ArrayList<>(inflight.all()), queue.snapshot(),
-                new HashSet<>(inboundQos2), inflight.nextPacketId(), will);
+                new HashSet<>(inboundQos2), inflight.nextPacketId(), will, owner);
     }
 
     /** A session as it was saved: offline, with its subscriptions, unacknowledged and queued messages. */
     public static Session restore(SessionState state, SessionLimits limits, BrokerMetrics metrics,
             SessionJournal journal) {
-        Session s = new Session(state.clientId(), limits, metrics, journal);
+        Session s = new Session(state.clientId(), limits, metrics, journal, state.owner());
         synchronized (s) {
             s.expiryIntervalSeconds = state.expiryIntervalSeconds();
             s.detachedAtMillis = state.detachedAtMillis();

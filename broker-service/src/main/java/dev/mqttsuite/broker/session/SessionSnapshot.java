@@ -33,7 +33,7 @@ import java.util.zip.CheckedOutputStream;
 public final class SessionSnapshot {
 
     private static final int MAGIC = 0x4D515353; // "MQSS"
-    private static final int VERSION = 2; // 2: journal ids and the will; 1 is still read
+    private static final int VERSION = 2; // 2: journal ids, will and owner; 1 is still read
 
     private SessionSnapshot() {
     }
@@ -128,6 +128,7 @@ public final class SessionSnapshot {
         if (s.will() != null) {
             StateCodec.writeWill(out, s.will());
         }
+        StateCodec.writeNullable(out, s.owner());
     }
 
     private static SessionState readState(DataInputStream in, int version) throws IOException {
@@ -154,8 +155,9 @@ public final class SessionSnapshot {
         }
         int nextPacketId = in.readUnsignedShort();
         StoredWill will = version >= 2 && in.readBoolean() ? StateCodec.readWill(in) : null;
+        String owner = version >= 2 ? StateCodec.readNullable(in) : null;
         return new SessionState(clientId, expiry, detachedAt, subscriptions, inflight, queue, inboundQos2,
-                nextPacketId, will);
+                nextPacketId, will, owner);
     }
 
     private static void writeDelivery(DataOutputStream out, Delivery d) throws IOException {

@@ -13,10 +13,18 @@ import java.util.Set;
  *     bounded by the broker's maximum ({@link SessionExpiry})
  * @param detachedAtMillis when the last connection went away (wall clock)
  * @param will the will still to be published for this session, or null
+ * @param owner the principal of the user the session belongs to; null when unknown (a snapshot of an older version)
  */
 public record SessionState(String clientId, long expiryIntervalSeconds, long detachedAtMillis,
         Map<SubscriptionTopic, SubscriptionOptions> subscriptions, List<Delivery> inflight, List<Delivery> queue,
-        Set<Integer> inboundQos2, int nextPacketId, StoredWill will) {
+        Set<Integer> inboundQos2, int nextPacketId, StoredWill will, String owner) {
+
+    public SessionState(String clientId, long expiryIntervalSeconds, long detachedAtMillis,
+            Map<SubscriptionTopic, SubscriptionOptions> subscriptions, List<Delivery> inflight, List<Delivery> queue,
+            Set<Integer> inboundQos2, int nextPacketId, StoredWill will) {
+        this(clientId, expiryIntervalSeconds, detachedAtMillis, subscriptions, inflight, queue, inboundQos2,
+                nextPacketId, will, null);
+    }
 
     public SessionState(String clientId, long expiryIntervalSeconds, long detachedAtMillis,
             Map<SubscriptionTopic, SubscriptionOptions> subscriptions, List<Delivery> inflight, List<Delivery> queue,

@@ -80,6 +80,38 @@ class AuthenticationPortTest extends BrokerTest {
     }
 
     @Test
+    void anotherUserWithTheSameClientIdIsRefused_andNeverGetsTheOwnersQueuedMessages() throws Exception {
+        String clientId = unique("alice-device");
+        Mqtt5BlockingClient alice = mqtt5Builder(clientId).simpleAuth().username("alice")
+                .password("secret".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        alice.connectWith().cleanStart(true).sessionExpiryInterval(300).send();
+        alice.subscribeWith().topicFilter("alice/inbox/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        alice.disconnect();
+        Mqtt5BlockingClient sender = mqtt5Builder(unique("alice-sender")).simpleAuth().username("alice")
+                .password("secret".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        sender.connect();
+        sender.publishWith().topic("alice/inbox/1").qos(MqttQos.AT_LEAST_ONCE).payload("for alice".getBytes()).send();
+        sender.disconnect();
+
+        Mqtt5BlockingClient bob = mqtt5Builder(clientId).simpleAuth().username("bob")
+                .password("secret".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        assertThatThrownBy(() -> bob.connectWith().cleanStart(false).sessionExpiryInterval(300).send())
+                .as("a session belongs to the user that created it")
+                .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
+                        e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID));
+
+        Mqtt5BlockingClient back = mqtt5Builder(clientId).simpleAuth().username("alice")
+                .password("secret".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(back)) {
+            assertThat(back.connectWith().cleanStart(false).sessionExpiryInterval(300).send().isSessionPresent())
+                    .isTrue();
+            onCleanup(back::disconnect);
+            assertThat(publishes.receive(5, java.util.concurrent.TimeUnit.SECONDS)).hasValueSatisfying(
+                    p -> assertThat(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("for alice"));
+        }
+    }
+
+    @Test
     void wrongPassword_getsBadUserNameOrPassword_in5_andReturnCode4_in311() {
         Mqtt5BlockingClient client = mqtt5Builder(unique("mallory")).simpleAuth().username("alice")
                 .password("wrong".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();

@@ -8,6 +8,7 @@ import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.metrics.BrokerMetrics.DropReason;
 import dev.mqttsuite.topic.TopicName;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Offline queues are bounded by count and bytes; what is dropped is counted, never silent. */
@@ -97,5 +98,88 @@ class SessionQueueTest {
         a.end();
         assertThat(budget.used()).isZero();
         assertThat(b.enqueue(delivery(1, 100), null)).isEqualTo(Session.Enqueued.QUEUED);
+    }
+
+    @Test
+    void aSessionOfAnotherUserIsRefusedOrReplaced_neverResumed() throws Exception {
+        SessionLimits limits = new SessionLimits(100, 1_000_000, false, 50, 10, 10);
+        LocalSessionDirectory refusing = new LocalSessionDirectory(limits, metrics, SessionJournal.IN_MEMORY, s -> { },
+                d -> { }, true);
+        Session alices = refusing.attach("device", false, idle(), 300, "alice").toCompletableFuture().get().session();
+        refusing.detach(alices, refusing.connectionOf(alices));
+        alices.enqueue(delivery(1, 10), null);
+        assertThat(refusing.attach("device", false, idle(), 300, "bob").toCompletableFuture())
+                .failsWithin(java.time.Duration.ofSeconds(1)).withThrowableOfType(
+                        java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(SessionDirectory.ForeignSession.class);
+        assertThat(refusing.attach("device", false, idle(), 300, "alice").toCompletableFuture().get().sessionPresent())
+                .isTrue();
+
+        LocalSessionDirectory fresh = new LocalSessionDirectory(limits, metrics, SessionJournal.IN_MEMORY, s -> { },
+                d -> { }, false);
+        Session first = fresh.attach("device", false, idle(), 300, "alice").toCompletableFuture().get().session();
+        first.enqueue(delivery(1, 10), null);
+        SessionDirectory.Attach bobs = fresh.attach("device", false, idle(), 300, "bob").toCompletableFuture().get();
+        assertThat(bobs.sessionPresent()).isFalse();
+        assertThat(bobs.session().queuedMessages()).isZero();
+        assertThat(first.isEnded()).isTrue();
+    }
+
+    @Test
+    void messagesQueuedWhileOfflineAreCheckedAgainstTheReceiversPermissionsWhenSent() {
+        Session session = new Session("c", new SessionLimits(100, 1_000_000, false, 50, 10, 10), metrics);
+        session.enqueue(delivery(1, 10), null); // offline: routed with the last known permissions
+        List<Delivery> sent = new java.util.ArrayList<>();
+        SessionListener now = listener(dev.mqttsuite.broker.auth.Permissions.NONE, sent);
+        session.attach(now, 300);
+        session.drain(now);
+        assertThat(sent).as("the user may not read it any more").isEmpty();
+        assertThat(metrics.droppedCount(DropReason.NOT_AUTHORIZED)).isEqualTo(1);
+    }
+
+    /** A connection that accepts everything and does nothing. */
+    private static SessionListener idle() {
+        return listener(dev.mqttsuite.broker.auth.Permissions.ALL, new java.util.ArrayList<>());
+    }
+
+    private static SessionListener listener(dev.mqttsuite.broker.auth.Permissions permissions, List<Delivery> sent) {
+        return new SessionListener() {
+            @Override
+            public boolean sendPublish(Delivery delivery, long nowMillis) {
+                sent.add(delivery);
+                return true;
+            }
+
+            @Override
+            public void sendPubrel(int packetId) {
+            }
+
+            @Override
+            public int clientReceiveMaximum() {
+                return 10;
+            }
+
+            @Override
+            public boolean writeQueueFull() {
+                return false;
+            }
+
+            @Override
+            public void runOnLoop(Runnable task) {
+            }
+
+            @Override
+            public void pauseReading() {
+            }
+
+            @Override
+            public void resumeReading() {
+            }
+
+            @Override
+            public dev.mqttsuite.broker.auth.Permissions deliveryPermissions() {
+                return permissions;
+            }
+        };
     }
 }

@@ -47,6 +47,9 @@ public class RecordingAuthenticator implements Authenticator {
             return CompletableFuture.completedFuture(new AuthResult.Allowed("short", Permissions.ALL,
                     java.time.Instant.now().plusMillis(1000), false));
         }
+        if ("bob".equals(request.username())) {
+            return CompletableFuture.completedFuture(new AuthResult.Allowed("bob", Permissions.ALL, null, false));
+        }
         if ("down".equals(request.username())) {
             return CompletableFuture.failedFuture(new java.io.IOException("backend unreachable"));
         }

@@ -15,7 +15,7 @@ sealed interface LogRecord {
     String clientId();
 
     /** A new session (any earlier one with this client id is gone). */
-    record Opened(String clientId, long expiryIntervalSeconds) implements LogRecord {
+    record Opened(String clientId, long expiryIntervalSeconds, String owner) implements LogRecord {
     }
 
     /** A connection attached; until {@link Detached}, a crash counts as the connection dying. */

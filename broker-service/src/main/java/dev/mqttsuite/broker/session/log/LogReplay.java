@@ -31,6 +31,7 @@ final class LogReplay {
         final Set<Integer> inboundQos2 = new HashSet<>();
         int nextPacketId = 1;
         StoredWill will;
+        String owner;
     }
 
     private static final class Entry {
@@ -68,6 +69,7 @@ final class LogReplay {
             r.inboundQos2.addAll(state.inboundQos2());
             r.nextPacketId = state.nextPacketId();
             r.will = state.will();
+            r.owner = state.owner();
             sessions.put(state.clientId(), r);
         }
     }
@@ -87,6 +89,7 @@ final class LogReplay {
         if (record instanceof LogRecord.Opened o) {
             Replayed r = new Replayed();
             r.expiry = o.expiryIntervalSeconds();
+            r.owner = o.owner();
             sessions.put(o.clientId(), r);
             return;
         }
@@ -147,7 +150,7 @@ final class LogReplay {
                 (e.packetId != 0 ? inflight : queue).add(d);
             });
             out.add(new SessionState(clientId, r.expiry, r.detachedAt == 0 ? crashedAtMillis : r.detachedAt,
-                    r.subscriptions, inflight, queue, r.inboundQos2, r.nextPacketId, r.will));
+                    r.subscriptions, inflight, queue, r.inboundQos2, r.nextPacketId, r.will, r.owner));
         });
         return out;
     }

@@ -65,6 +65,7 @@ final class RecordCodec {
             case LogRecord.Opened r -> {
                 header(OPENED, r);
                 out.writeLong(r.expiryIntervalSeconds());
+                StateCodec.writeNullable(out, r.owner());
             }
             case LogRecord.Attached r -> {
                 header(ATTACHED, r);
@@ -148,7 +149,7 @@ final class RecordCodec {
             }
             String clientId = StateCodec.readString(in);
             sink.accept(switch (type) {
-                case OPENED -> new LogRecord.Opened(clientId, in.readLong());
+                case OPENED -> new LogRecord.Opened(clientId, in.readLong(), StateCodec.readNullable(in));
                 case ATTACHED -> new LogRecord.Attached(clientId, in.readLong());
                 case DETACHED -> new LogRecord.Detached(clientId, in.readLong(), in.readLong());
                 case ENDED -> new LogRecord.Ended(clientId);

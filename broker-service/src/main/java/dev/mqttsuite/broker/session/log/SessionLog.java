@@ -255,7 +255,7 @@ public final class SessionLog implements SessionJournal {
 
     @Override
     public void opened(Session session, long expiryIntervalSeconds) {
-        append(new LogRecord.Opened(session.clientId(), expiryIntervalSeconds));
+        append(new LogRecord.Opened(session.clientId(), expiryIntervalSeconds, session.owner()));
     }
 
     @Override
@@ -522,7 +522,7 @@ public final class SessionLog implements SessionJournal {
             messages += queued.size() + inflight.size();
             states.add(new SessionState(state.clientId(), state.expiryIntervalSeconds(), state.detachedAtMillis(),
                     state.subscriptions(), inflight, queued, state.inboundQos2(), state.nextPacketId(),
-                    state.will()));
+                    state.will(), state.owner()));
         }
         Path file = files.snapshot(from);
         SessionSnapshot.write(file, states);
