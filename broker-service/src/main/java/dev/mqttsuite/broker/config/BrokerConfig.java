@@ -56,6 +56,30 @@ public interface BrokerConfig {
         int instances();
 
         /** A connection that sends no CONNECT within this time is closed. */
+        /** Connections at once, all listeners; more are closed at accept (before authentication). */
+        @WithName("max-connections")
+        @WithDefault("100000")
+        int maxConnections();
+
+        /** Connections at once from one IP address; more are closed at accept. */
+        @WithName("max-connections-per-address")
+        @WithDefault("10000")
+        int maxConnectionsPerAddress();
+
+        /** Packets a client may send behind its CONNECT before the CONNACK; more close the connection. */
+        @WithName("max-packets-before-connack")
+        @WithDefault("64")
+        int maxPacketsBeforeConnack();
+
+        /** Bytes of packets a client may send behind its CONNECT before the CONNACK; more close the connection. */
+        @WithName("max-bytes-before-connack")
+        @WithDefault("1048576")
+        int maxBytesBeforeConnack();
+
+        /**
+         * The deadline for a complete CONNECT, counted from the accept (not reset by incoming bytes); also the idle
+         * time allowed before it.
+         */
         @WithName("connect-timeout")
         @WithDefault("10s")
         Duration connectTimeout();
@@ -295,6 +319,11 @@ public interface BrokerConfig {
         @WithName("allow-anonymous")
         @WithDefault("false")
         boolean allowAnonymous();
+
+        /** CONNECTs waiting for the authentication backend at once; more get CONNACK 0x89 Server busy. */
+        @WithName("max-pending")
+        @WithDefault("1000")
+        int maxPending();
 
         /** The authentication backend: "none" or "service" (the auth-service, quarkus.grpc.clients.auth.*). */
         @WithDefault("none")

@@ -4,6 +4,7 @@ import dev.mqttsuite.broker.auth.AuthRequest;
 import dev.mqttsuite.broker.auth.AuthResult;
 import dev.mqttsuite.broker.auth.Authenticator;
 import dev.mqttsuite.broker.config.BrokerConfig;
+import dev.mqttsuite.broker.connection.Admission;
 import dev.mqttsuite.broker.connection.ConnectionState;
 import dev.mqttsuite.broker.connection.Disconnector;
 import dev.mqttsuite.broker.connection.MqttConnection;
@@ -33,13 +34,14 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
     private final AuthExchange authExchange;
     private final SessionDirectory sessions;
     private final WillService wills;
+    private final Admission admission;
     private final Disconnector disconnector;
     private final BrokerMetrics metrics;
     private final BrokerConfig.Limits limits;
 
     public ConnectHandler(ConnectParser parser, Authenticator authenticator, AuthExchange authExchange,
             SessionDirectory sessions, WillService wills, Disconnector disconnector, BrokerMetrics metrics,
-            BrokerConfig.Limits limits) {
+            BrokerConfig.Limits limits, Admission admission) {
         this.parser = parser;
         this.authenticator = authenticator;
         this.authExchange = authExchange;
@@ -48,6 +50,7 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
         this.disconnector = disconnector;
         this.metrics = metrics;
         this.limits = limits;
+        this.admission = admission;
     }
 
     @Override
@@ -66,12 +69,18 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
                 request.topicAliasMaximum(), request.problemInformation(), request.authMethod(),
                 limits.outboundTopicAliases());
         connection.will(request.will());
+        if (!admission.startAuthentication()) {
+            ConnackSender.refuse(connection, ConnackReasonCode.SERVER_BUSY,
+                    "too many connections waiting for authentication (broker.auth.max-pending)");
+            return;
+        }
         connection.state(ConnectionState.AUTHENTICATING);
 
         AuthRequest auth = new AuthRequest(request.clientId(), connect.payload().userName(),
                 connect.payload().passwordInBytes(), request.authMethod(), request.authData(),
                 connection.remoteAddress(), connection.certificateIdentities(), header.version(), false);
         authenticator.authenticate(auth).whenComplete((result, failure) -> connection.transport().execute(() -> {
+            admission.authenticationDone();
             if (connection.state() != ConnectionState.AUTHENTICATING) {
                 return; // closed meanwhile
             }

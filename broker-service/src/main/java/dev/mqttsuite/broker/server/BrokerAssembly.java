@@ -5,6 +5,7 @@ import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.connect.AuthExchange;
 import dev.mqttsuite.broker.connect.ConnectHandler;
 import dev.mqttsuite.broker.connect.ConnectParser;
+import dev.mqttsuite.broker.connection.Admission;
 import dev.mqttsuite.broker.connection.Disconnector;
 import dev.mqttsuite.broker.disconnect.ConnectionCloser;
 import dev.mqttsuite.broker.disconnect.DisconnectHandler;
@@ -52,6 +53,7 @@ public final class BrokerAssembly {
     private final Router router;
     private final MessagePublisher publisher;
     private final Disconnector disconnector;
+    private final Admission admission;
     private final WillService wills;
     private final SessionExpiry expiry;
     private final ConnectionCloser closer;
@@ -81,6 +83,8 @@ public final class BrokerAssembly {
         routerRef[0] = router;
         this.publisher = new MessagePublisher(router, retainedStore, journal, forwarder);
         this.disconnector = new Disconnector(metrics);
+        this.admission = new Admission(config.mqtt().maxConnections(), config.mqtt().maxConnectionsPerAddress(),
+                config.auth().maxPending(), metrics.registry());
         this.wills = new WillService(publisher);
         this.expiry = new SessionExpiry(config.session().maxExpiryInterval());
         this.closer = new ConnectionCloser(sessions, router, wills, metrics);
@@ -88,7 +92,7 @@ public final class BrokerAssembly {
                 Math.max(1, limits.highWatermark() - limits.lowWatermark()), sessions::deliveryPermissions);
         AuthExchange authExchange = new AuthExchange(authenticator, disconnector);
         ConnectHandler connect = new ConnectHandler(new ConnectParser(config.limits(), config.mqtt(), expiry),
-                authenticator, authExchange, sessions, wills, disconnector, metrics, config.limits());
+                authenticator, authExchange, sessions, wills, disconnector, metrics, config.limits(), admission);
         this.dispatcher = PacketDispatcher.builder(connect, authExchange, disconnector)
                 .on(MqttMessageType.PUBLISH, new PublishHandler(publisher, disconnector, metrics, config.limits()))
                 .on(MqttMessageType.PUBACK, new PubackHandler())
@@ -114,7 +118,14 @@ public final class BrokerAssembly {
     /** The Netty handler for a newly accepted connection. */
     public MqttChannelHandler newChannelHandler(String remoteAddress, List<String> certificateIdentities) {
         return new MqttChannelHandler(dispatcher, disconnector, closer, metrics, remoteAddress, certificateIdentities,
-                config.limits().receiveMaximum(), config.mqtt().closeLinger());
+                config.limits().receiveMaximum(), config.mqtt().closeLinger(),
+                new MqttChannelHandler.PreConnack(config.mqtt().connectTimeout(),
+                        config.mqtt().maxPacketsBeforeConnack(), config.mqtt().maxBytesBeforeConnack(), admission));
+    }
+
+    /** The limits that apply before authentication (connections, pending logins). */
+    public Admission admission() {
+        return admission;
     }
 
     public BrokerConfig config() {

@@ -31,6 +31,16 @@ public final class BrokerConfigValidator {
         }
         mqtt.serverKeepAlive().filter(v -> v < 0 || v > 65535).ifPresent(v ->
                 problems.add("broker.mqtt.server-keep-alive=" + v + " must be 0-65535"));
+        if (mqtt.maxConnections() < 1 || mqtt.maxConnectionsPerAddress() < 1) {
+            problems.add("broker.mqtt.max-connections=" + mqtt.maxConnections() + " and max-connections-per-address="
+                    + mqtt.maxConnectionsPerAddress() + " must be >= 1");
+        }
+        if (mqtt.maxPacketsBeforeConnack() < 0 || mqtt.maxBytesBeforeConnack() < 0) {
+            problems.add("broker.mqtt.max-packets-before-connack and max-bytes-before-connack must be >= 0");
+        }
+        if (config.auth().maxPending() < 1) {
+            problems.add("broker.auth.max-pending=" + config.auth().maxPending() + " must be >= 1");
+        }
         if (mqtt.maxKeepAlive() < 1 || mqtt.maxKeepAlive() > 65535) {
             problems.add("broker.mqtt.max-keep-alive=" + mqtt.maxKeepAlive() + " must be 1-65535");
         }

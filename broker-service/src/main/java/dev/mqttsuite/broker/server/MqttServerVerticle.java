@@ -53,6 +53,13 @@ public final class MqttServerVerticle extends AbstractVerticle {
     private void accept(NetSocket socket) {
         NetSocketInternal internal = (NetSocketInternal) socket;
         ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
+        String host = socket.remoteAddress().hostAddress() != null ? socket.remoteAddress().hostAddress()
+                : socket.remoteAddress().host();
+        if (!broker.admission().admit(host)) {
+            pipeline.channel().close(); // before a byte is read: broker.mqtt.max-connections(-per-address)
+            return;
+        }
+        pipeline.channel().closeFuture().addListener(closed -> broker.admission().release(host));
         pipeline.channel().config().setWriteBufferWaterMark(WATER_MARK);
         // a small read batch per wake-up: bounds what one publisher can have in flight when it is paused
         pipeline.channel().config().setMaxMessagesPerRead(4);

@@ -1,6 +1,7 @@
 package dev.mqttsuite.broker.transport;
 
 import dev.mqttsuite.broker.connect.ConnackSender;
+import dev.mqttsuite.broker.connection.Admission;
 import dev.mqttsuite.broker.connection.ConnectionState;
 import dev.mqttsuite.broker.connection.Disconnector;
 import dev.mqttsuite.broker.connection.MqttConnection;
@@ -23,6 +24,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,8 +35,9 @@ import org.jboss.logging.Logger;
 public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = Logger.getLogger(MqttChannelHandler.class);
-    /** Packets a client may pipeline behind its CONNECT while authentication runs. */
-    private static final int MAX_HELD = 1024;
+    /** Bounds before CONNACK: an absolute CONNECT deadline, packets and bytes held behind the CONNECT. */
+    public record PreConnack(Duration connectDeadline, int maxPackets, int maxBytes, Admission admission) {
+    }
 
     private final PacketDispatcher dispatcher;
     private final Disconnector disconnector;
@@ -44,6 +47,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     private final List<String> certificateIdentities;
     private final int receiveMaximum;
     private final Duration linger;
+    private final PreConnack preConnack;
+    private int heldBytes;
     private NettyTransport transport;
     private MqttConnection connection;
     private boolean closeHandled;
@@ -58,7 +63,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     public MqttChannelHandler(PacketDispatcher dispatcher, Disconnector disconnector, ConnectionCloser closer,
             BrokerMetrics metrics, String remoteAddress, List<String> certificateIdentities, int receiveMaximum,
-            Duration linger) {
+            Duration linger, PreConnack preConnack) {
+        this.preConnack = preConnack;
         this.dispatcher = dispatcher;
         this.disconnector = disconnector;
         this.closer = closer;
@@ -78,6 +84,14 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         transport = new NettyTransport(ctx, metrics.packets(), linger, this::replayDeferred);
         connection = new MqttConnection(transport, metrics, remoteAddress, certificateIdentities, receiveMaximum);
         connection.onConnected(this::replayHeld);
+        // An absolute deadline: bytes trickling in do not extend it (the idle timer alone would be reset by them).
+        ctx.executor().schedule(() -> {
+            if (connection.state() == ConnectionState.AWAITING_CONNECT && !transport.closing()) {
+                LOG.debugf("%s: no complete CONNECT within broker.mqtt.connect-timeout, closing", connection);
+                preConnack.admission().refused(Admission.Refusal.CONNECT_DEADLINE);
+                connection.close();
+            }
+        }, preConnack.connectDeadline().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -163,8 +177,14 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             case AUTHENTICATING -> {
                 if (type == MqttMessageType.AUTH) {
                     dispatcher.auth(connection, message);
-                } else if (type == MqttMessageType.CONNECT || held.size() >= MAX_HELD) {
+                } else if (type == MqttMessageType.CONNECT) {
                     connection.close(); // [MQTT-3.1.0-2] a second CONNECT is a protocol error
+                } else if (held.size() >= preConnack.maxPackets()
+                        || (heldBytes += sizeOf(message)) > preConnack.maxBytes()) {
+                    LOG.debugf("%s: more than broker.mqtt.max-packets-before-connack / max-bytes-before-connack"
+                            + " behind the CONNECT, closing", connection);
+                    preConnack.admission().refused(Admission.Refusal.TOO_MUCH_BEFORE_CONNACK);
+                    connection.close();
                 } else {
                     held.addLast(ReferenceCountUtil.retain(message));
                 }
@@ -174,6 +194,11 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
                 // discard anything after a disconnect decision
             }
         }
+    }
+
+    /** What a held packet costs in memory: its payload and a fixed overhead. */
+    private static int sizeOf(MqttMessage message) {
+        return message.payload() instanceof io.netty.buffer.ByteBuf buf ? buf.readableBytes() + 64 : 64;
     }
 
     private void onDecoderFailure(MqttMessage message) {

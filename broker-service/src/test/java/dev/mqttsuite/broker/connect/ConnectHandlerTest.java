@@ -57,7 +57,8 @@ class ConnectHandlerTest {
         SessionExpiry expiry = new SessionExpiry(core.config.session().maxExpiryInterval());
         return new ConnectHandler(new ConnectParser(core.config.limits(), core.config.mqtt(), expiry), authenticator,
                 new AuthExchange(authenticator, core.disconnector), core.sessions, new WillService(core.publisher),
-                core.disconnector, core.metrics, core.config.limits());
+                core.disconnector, core.metrics, core.config.limits(),
+                new dev.mqttsuite.broker.connection.Admission(100, 100, 100, core.metrics.registry()));
     }
 
     private MqttConnection newConnection() {

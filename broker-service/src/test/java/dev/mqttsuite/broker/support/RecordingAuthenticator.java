@@ -23,9 +23,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 @ApplicationScoped
 public class RecordingAuthenticator implements Authenticator {
 
+    private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<AuthResult>> hanging =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private final List<AuthRequest> requests = new CopyOnWriteArrayList<>();
 
     /** The requests seen so far (a method, not a field: the test injects a client proxy). */
+    /** Answers every login of user "hang" that is still waiting (denied). */
+    public void releaseHanging() {
+        CompletableFuture<AuthResult> next;
+        while ((next = hanging.poll()) != null) {
+            next.complete(new AuthResult.Denied(ConnackReasonCode.NOT_AUTHORIZED, "released"));
+        }
+    }
+
     public List<AuthRequest> requests() {
         return List.copyOf(requests);
     }
@@ -46,6 +57,11 @@ public class RecordingAuthenticator implements Authenticator {
         if ("short".equals(request.username())) {
             return CompletableFuture.completedFuture(new AuthResult.Allowed("short", Permissions.ALL,
                     java.time.Instant.now().plusMillis(1000), false));
+        }
+        if ("hang".equals(request.username())) {
+            CompletableFuture<AuthResult> never = new CompletableFuture<>();
+            hanging.add(never);
+            return never;
         }
         if ("bob".equals(request.username())) {
             return CompletableFuture.completedFuture(new AuthResult.Allowed("bob", Permissions.ALL, null, false));
