@@ -2,10 +2,12 @@ package dev.mqttsuite.broker.server;
 
 import dev.mqttsuite.broker.auth.AuthenticatorSelection;
 import dev.mqttsuite.broker.auth.Authenticator;
+import dev.mqttsuite.broker.cluster.BrokerCluster;
 import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.retained.InMemoryRetainedStore;
 import dev.mqttsuite.broker.retained.RetainedStore;
+import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.sys.SysTopicsPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -62,13 +64,22 @@ public class BrokerService {
     private final List<String> deployments = new ArrayList<>();
     private long sysTimer = -1;
     private SessionPersistence persistence;
+    private volatile BrokerCluster cluster; // null unless broker.cluster.enabled: nothing of Hazelcast loads then
 
     void onStart(@Observes StartupEvent event) throws Exception {
         BrokerConfigValidator.validate(config);
         Authenticator authenticator = AuthenticatorSelection.select(config,
                 authenticators.isResolvable() ? java.util.Optional.of(authenticators.get()) : java.util.Optional.empty());
         RetainedStore retained = retainedStores.isResolvable() ? retainedStores.get() : new InMemoryRetainedStore();
-        core = new BrokerAssembly(config, new BrokerMetrics(registry), authenticator, retained);
+        BrokerMetrics metrics = new BrokerMetrics(registry);
+        if (config.cluster().enabled()) {
+            cluster = BrokerCluster.start(config.cluster(), config.limits().maxTopicLevels(), vertx, metrics);
+            core = new BrokerAssembly(config, metrics, authenticator, retained, cluster.routes(),
+                    SessionJournal.IN_MEMORY, cluster.forwarder());
+            cluster.attach(core.sessions());
+        } else {
+            core = new BrokerAssembly(config, metrics, authenticator, retained);
+        }
         if (config.session().persistence() == BrokerConfig.Persistence.FILE) {
             persistence = new SessionPersistence(config.session().dataDir(), core);
             persistence.restore(vertx);
@@ -155,6 +166,9 @@ public class BrokerService {
                 LOG.debugf("undeploy %s: %s", id, e.toString());
             }
         }
+        if (cluster != null) {
+            cluster.close(); // routes withdrawn, streams closed: nothing arrives from other brokers either
+        }
         // the listeners closed every connection: sessions are detached and no message is arriving any more
         if (persistence != null && core != null) {
             persistence.save();
@@ -172,6 +186,11 @@ public class BrokerService {
 
     public BrokerAssembly core() {
         return core;
+    }
+
+    /** The cluster membership, or null when {@code broker.cluster.enabled=false}. */
+    public BrokerCluster cluster() {
+        return cluster;
     }
 
     public boolean isListening() {
