@@ -233,7 +233,7 @@ final class PeerLink {
         released.forEach(stage -> stage.complete(null));
         metrics.remove();
         if (current != null) {
-            context.runOnContext(v -> current.cancel());
+            context.runOnContext(v -> current.end()); // half-close: the peer ends its side
         }
     }
 
