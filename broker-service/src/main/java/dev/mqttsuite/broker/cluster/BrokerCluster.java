@@ -106,7 +106,12 @@ public final class BrokerCluster implements AutoCloseable {
         RemoteRoutes remote = new RemoteRoutes(maxTopicLevels);
         ClusterForwarder forwarder = new ClusterForwarder(remote, vertx, security, member.memberId(), nodeId,
                 config.forward(), metrics.registry());
-        member.onMembership(forwarder::peerJoined, peer -> {
+        member.onMembership(peer -> {
+            LOG.infof("Cluster member joined: %s (member %s, streams %s)", peer.nodeId(), peer.memberId(),
+                    peer.grpcAddress());
+            forwarder.peerJoined(peer);
+        }, peer -> {
+            LOG.infof("Cluster member left: %s (member %s): its routes are removed", peer.nodeId(), peer.memberId());
             forwarder.peerLeft(peer);
             receiver.forget(peer.memberId());
         });

@@ -140,15 +140,11 @@ public final class ClusterMember implements AutoCloseable {
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                LOG.infof("Cluster member joined: %s (%s)", event.getMember().getAttribute(NODE_ID),
-                        event.getMember().getUuid());
                 joined.accept(peer(event.getMember()));
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                LOG.infof("Cluster member left: %s (%s)", event.getMember().getAttribute(NODE_ID),
-                        event.getMember().getUuid());
                 left.accept(peer(event.getMember()));
             }
         });

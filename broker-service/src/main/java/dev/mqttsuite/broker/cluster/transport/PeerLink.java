@@ -28,6 +28,7 @@ final class PeerLink {
 
     private static final Logger LOG = Logger.getLogger(PeerLink.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final int WARN_AFTER_FAILURES = 10;
 
     private final Peer peer;
     private final Vertx vertx;
@@ -45,6 +46,7 @@ final class PeerLink {
     // confined to the context
     private boolean connecting;
     private boolean warned;
+    private int failures;
 
     PeerLink(Peer peer, Vertx vertx, GrpcClient client, String localMemberId, String localNodeId,
             ForwardWindow window, Duration reconnectDelay, MeterRegistry registry) {
@@ -143,6 +145,7 @@ final class PeerLink {
             LOG.infof("Cluster stream to %s (%s) open again", peer.nodeId(), peer.grpcAddress());
             warned = false;
         }
+        failures = 0;
         drain();
     }
 
@@ -202,10 +205,13 @@ final class PeerLink {
         if (request != null) {
             request.cancel();
         }
-        if (!warned) {
+        // a peer that is still starting refuses streams for a moment: only a lasting failure is worth a warning
+        if (!warned && ++failures >= WARN_AFTER_FAILURES) {
             LOG.warnf("Cluster stream to %s (%s) broken, reconnecting every %s while it is a member: %s",
                     peer.nodeId(), peer.grpcAddress(), reconnectDelay, failure.toString());
             warned = true;
+        } else {
+            LOG.debugf("Cluster stream to %s (%s): %s", peer.nodeId(), peer.grpcAddress(), failure);
         }
         vertx.setTimer(Math.max(1, reconnectDelay.toMillis()), id -> context.runOnContext(v -> connect()));
     }
