@@ -1,5 +1,6 @@
 package dev.mqttsuite.broker.cluster.transport;
 
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
@@ -21,17 +22,27 @@ public interface ChannelSecurity {
     /** For the startup log. */
     String describe();
 
+    /**
+     * HTTP/2 flow-control windows of a cluster stream: HTTP/2's 64 KiB default would allow about two full frames in
+     * flight per round trip; the bound on memory is the forward window (messages), not this.
+     */
+    int STREAM_WINDOW = 4 * 1024 * 1024;
+
     /** Clear-text HTTP/2: for a trusted network (loopback, a NetworkPolicy that admits only broker pods). */
     ChannelSecurity PLAINTEXT = new ChannelSecurity() {
         @Override
         public HttpServerOptions serverOptions() {
-            return new HttpServerOptions().setTcpNoDelay(true).setHttp2ClearTextEnabled(true);
+            return new HttpServerOptions().setTcpNoDelay(true).setHttp2ClearTextEnabled(true)
+                    .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW))
+                    .setHttp2ConnectionWindowSize(STREAM_WINDOW);
         }
 
         @Override
         public HttpClientOptions clientOptions() {
             return new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-                    .setTcpNoDelay(true).setHttp2MaxPoolSize(1);
+                    .setTcpNoDelay(true).setHttp2MaxPoolSize(1)
+                    .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW))
+                    .setHttp2ConnectionWindowSize(STREAM_WINDOW);
         }
 
         @Override
