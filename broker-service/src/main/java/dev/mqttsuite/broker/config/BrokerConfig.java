@@ -273,7 +273,7 @@ public interface BrokerConfig {
         @WithDefault("mqtt-suite")
         String name();
 
-        /** This broker's name in logs, metrics and $SYS; unset = "broker-" and a random suffix. */
+        /** This broker's name in logs and metric tags; unset = "broker-" and a random suffix. */
         @WithName("node-id")
         Optional<String> nodeId();
 
