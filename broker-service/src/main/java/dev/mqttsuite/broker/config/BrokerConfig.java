@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,8 @@ public interface BrokerConfig {
     Sys sys();
 
     Retained retained();
+
+    Cluster cluster();
 
     interface Retained {
         /** Where retained messages live: "memory" (this broker only) or "service" (the retained-store-service). */
@@ -356,5 +359,76 @@ public interface BrokerConfig {
         /** Interval of the $SYS/broker/... statistics; 0 disables them. */
         @WithDefault("10s")
         Duration interval();
+    }
+
+    /**
+     * Several brokers as one MQTT service (docs/adr/0011-broker-cluster-routing.md): an embedded Hazelcast member for
+     * membership and the route table, gRPC streams between brokers for messages. Off by default; when off nothing of
+     * it is loaded.
+     */
+    interface Cluster {
+        /** Joins this broker to a cluster. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Only members with the same cluster name join each other. */
+        @WithDefault("mqtt-suite")
+        String name();
+
+        /** This broker's name in logs and metric tags; unset = "broker-" and a random suffix. */
+        @WithName("node-id")
+        Optional<String> nodeId();
+
+        /** The address this broker binds and announces for both cluster ports (an IP address, not 0.0.0.0). */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** The Hazelcast member port; 0 picks a free port. */
+        @WithDefault("5701")
+        int port();
+
+        /** The members to join (host:port of their Hazelcast port); this broker's own address may be in the list. */
+        Optional<List<String>> members();
+
+        /** The port of the gRPC server other brokers forward messages to; 0 picks a free port. */
+        @WithName("grpc-port")
+        @WithDefault("5801")
+        int grpcPort();
+
+        /** A member silent for this long is declared dead: its routes are removed by the survivors. */
+        @WithName("failure-timeout")
+        @WithDefault("10s")
+        Duration failureTimeout();
+
+        /** How long startup waits for the members listed to answer before forming a cluster alone. */
+        @WithName("join-timeout")
+        @WithDefault("5s")
+        Duration joinTimeout();
+
+        Forward forward();
+
+        interface Forward {
+            /**
+             * Messages per peer sent or waiting to be sent and not yet acknowledged. Beyond it QoS 0 messages are
+             * dropped (counted); QoS 1/2 wait, and their publishers' acknowledgements with them.
+             */
+            @WithDefault("4096")
+            int window();
+
+            /** Most messages in one frame to a peer. */
+            @WithName("batch-size")
+            @WithDefault("256")
+            int batchSize();
+
+            /** Most payload bytes in one frame to a peer (a single larger message still goes alone). */
+            @WithName("batch-bytes")
+            @WithDefault("262144")
+            int batchBytes();
+
+            /** Delay before reconnecting a broken stream to a peer that is still a member. */
+            @WithName("reconnect-delay")
+            @WithDefault("500ms")
+            Duration reconnectDelay();
+        }
     }
 }

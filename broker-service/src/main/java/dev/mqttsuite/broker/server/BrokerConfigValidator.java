@@ -1,5 +1,6 @@
 package dev.mqttsuite.broker.server;
 
+import dev.mqttsuite.broker.cluster.ClusterConfigValidator;
 import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.session.SessionExpiry;
 import java.util.ArrayList;
@@ -126,6 +127,7 @@ public final class BrokerConfigValidator {
                 problems.add("broker.tls.client-auth=" + tls.clientAuth() + " needs broker.tls.trust-file");
             }
         }
+        problems.addAll(ClusterConfigValidator.problems(config.cluster()));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid broker configuration:\n - " + String.join("\n - ", problems));
         }

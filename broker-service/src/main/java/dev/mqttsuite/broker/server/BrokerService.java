@@ -2,12 +2,15 @@ package dev.mqttsuite.broker.server;
 
 import dev.mqttsuite.broker.auth.AuthenticatorSelection;
 import dev.mqttsuite.broker.auth.Authenticator;
+import dev.mqttsuite.broker.cluster.BrokerCluster;
 import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.retained.InMemoryRetainedStore;
 import dev.mqttsuite.broker.retained.RetainedStore;
 import dev.mqttsuite.broker.routing.LocalRouteTable;
 import dev.mqttsuite.broker.routing.MessageForwarder;
+import dev.mqttsuite.broker.routing.RouteTable;
+import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.sys.SysTopicsPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -64,6 +67,7 @@ public class BrokerService {
     private final List<String> deployments = new ArrayList<>();
     private long sysTimer = -1;
     private SessionPersistence persistence;
+    private volatile BrokerCluster cluster; // null unless broker.cluster.enabled: nothing of Hazelcast loads then
 
     void onStart(@Observes StartupEvent event) throws Exception {
         BrokerConfigValidator.validate(config);
@@ -71,14 +75,24 @@ public class BrokerService {
                 authenticators.isResolvable() ? java.util.Optional.of(authenticators.get()) : java.util.Optional.empty());
         RetainedStore retained = retainedStores.isResolvable() ? retainedStores.get() : new InMemoryRetainedStore();
         BrokerMetrics metrics = new BrokerMetrics(registry);
+        RouteTable routes = new LocalRouteTable(config.limits().maxTopicLevels());
+        MessageForwarder forwarder = MessageForwarder.LOCAL_ONLY;
+        if (config.cluster().enabled()) {
+            cluster = BrokerCluster.start(config.cluster(), config.limits().maxTopicLevels(), vertx, metrics);
+            routes = cluster.routes();
+            forwarder = cluster.forwarder();
+        }
+        SessionJournal journal = SessionJournal.IN_MEMORY;
         if (config.session().persistence() == BrokerConfig.Persistence.FILE) {
             persistence = new SessionPersistence(config.session(), registry);
-            core = new BrokerAssembly(config, metrics, authenticator, retained,
-                    new LocalRouteTable(config.limits().maxTopicLevels()), persistence.journal(),
-                    MessageForwarder.LOCAL_ONLY);
+            journal = persistence.journal();
+        }
+        core = new BrokerAssembly(config, metrics, authenticator, retained, routes, journal, forwarder);
+        if (cluster != null) {
+            cluster.attach(core.sessions(), journal);
+        }
+        if (persistence != null) {
             persistence.restore(core, vertx);
-        } else {
-            core = new BrokerAssembly(config, metrics, authenticator, retained);
         }
         int instances = config.mqtt().instances() == 0 ? Runtime.getRuntime().availableProcessors()
                 : config.mqtt().instances();
@@ -162,6 +176,9 @@ public class BrokerService {
                 LOG.debugf("undeploy %s: %s", id, e.toString());
             }
         }
+        if (cluster != null) {
+            cluster.close(); // routes withdrawn, streams closed: nothing arrives from other brokers either
+        }
         // the listeners closed every connection: sessions are detached and no message is arriving any more
         if (persistence != null && core != null) {
             persistence.save();
@@ -179,6 +196,11 @@ public class BrokerService {
 
     public BrokerAssembly core() {
         return core;
+    }
+
+    /** The cluster membership, or null when {@code broker.cluster.enabled=false}. */
+    public BrokerCluster cluster() {
+        return cluster;
     }
 
     public boolean isListening() {

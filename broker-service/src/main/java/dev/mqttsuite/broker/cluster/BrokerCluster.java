@@ -1,0 +1,206 @@
+package dev.mqttsuite.broker.cluster;
+
+import dev.mqttsuite.broker.cluster.member.ClusterMember;
+import dev.mqttsuite.broker.cluster.route.ClusterRouteTable;
+import dev.mqttsuite.broker.cluster.route.HazelcastRoutes;
+import dev.mqttsuite.broker.cluster.route.RemoteRoutes;
+import dev.mqttsuite.broker.cluster.transport.ChannelSecurity;
+import dev.mqttsuite.broker.cluster.transport.ClusterForwarder;
+import dev.mqttsuite.broker.cluster.transport.ForwardReceiver;
+import dev.mqttsuite.broker.config.BrokerConfig;
+import dev.mqttsuite.broker.metrics.BrokerMetrics;
+import dev.mqttsuite.broker.routing.LocalRouteTable;
+import dev.mqttsuite.broker.routing.MessageForwarder;
+import dev.mqttsuite.broker.routing.RouteTable;
+import dev.mqttsuite.broker.routing.Router;
+import dev.mqttsuite.broker.session.SessionDirectory;
+import dev.mqttsuite.broker.session.SessionJournal;
+import dev.mqttsuite.cluster.v1.BrokerClusterGrpc;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.grpc.server.GrpcServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * This broker as a member of a cluster (docs/adr/0011-broker-cluster-routing.md): started by the server layer only when
+ * {@code broker.cluster.enabled=true}, and the only class it touches, so a single broker never loads Hazelcast. It
+ * owns the embedded Hazelcast member, the cluster route table (this broker's routes announced, the others' followed
+ * into a local index), the gRPC server other brokers forward to, and one outbound link per peer.
+ *
+ * <p>Start order: {@link #start} binds the gRPC server (so its port can be announced), joins the cluster and loads the
+ * routes; the broker then builds its core with {@link #routes()} and {@link #forwarder()}, and {@link #attach} starts
+ * routing what peers forward. Until then incoming streams are refused and the peers retry.
+ */
+public final class BrokerCluster implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(BrokerCluster.class);
+
+    private final BrokerConfig.Cluster config;
+    private final String nodeId;
+    private final ClusterMember member;
+    private final ClusterRouteTable routes;
+    private final RemoteRoutes remote;
+    private final HazelcastRoutes hazelcastRoutes;
+    private final ClusterForwarder forwarder;
+    private final ForwardReceiver receiver;
+    private final HttpServer grpcServer;
+    private final BrokerMetrics metrics;
+    private volatile boolean attached;
+
+    private BrokerCluster(BrokerConfig.Cluster config, String nodeId, ClusterMember member, ClusterRouteTable routes,
+            RemoteRoutes remote, HazelcastRoutes hazelcastRoutes, ClusterForwarder forwarder, ForwardReceiver receiver,
+            HttpServer grpcServer, BrokerMetrics metrics) {
+        this.config = config;
+        this.nodeId = nodeId;
+        this.member = member;
+        this.routes = routes;
+        this.remote = remote;
+        this.hazelcastRoutes = hazelcastRoutes;
+        this.forwarder = forwarder;
+        this.receiver = receiver;
+        this.grpcServer = grpcServer;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Binds the gRPC server, joins the cluster and loads the other brokers' routes. Blocks (startup thread).
+     *
+     * @throws IllegalStateException when a port cannot be bound or the routes cannot be loaded
+     */
+    public static BrokerCluster start(BrokerConfig.Cluster config, int maxTopicLevels, Vertx vertx,
+            BrokerMetrics metrics) {
+        return start(config, maxTopicLevels, vertx, metrics, ChannelSecurity.PLAINTEXT);
+    }
+
+    static BrokerCluster start(BrokerConfig.Cluster config, int maxTopicLevels, Vertx vertx, BrokerMetrics metrics,
+            ChannelSecurity security) {
+        String nodeId = config.nodeId().orElseGet(() -> "broker-" + UUID.randomUUID().toString().substring(0, 8));
+        ForwardReceiver receiver = new ForwardReceiver(vertx, metrics.registry());
+        GrpcServer grpc = GrpcServer.server(vertx);
+        grpc.callHandler(BrokerClusterGrpc.getForwardMethod(), receiver::open);
+        HttpServer server = vertx.createHttpServer(security.serverOptions().setHost(config.host())
+                .setPort(config.grpcPort())).requestHandler(grpc);
+        try {
+            server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot listen for cluster streams on " + config.host() + ":"
+                    + config.grpcPort() + " (broker.cluster.grpc-port): " + rootMessage(e), e);
+        }
+        int hazelcastPort = config.port() == 0 ? freePort(config.host()) : config.port();
+        ClusterMember member;
+        try {
+            member = ClusterMember.start(new ClusterMember.Settings(config.name(), nodeId, config.host(),
+                    hazelcastPort, config.members().orElse(List.of()), config.host(), server.actualPort(),
+                    config.failureTimeout(), config.joinTimeout()));
+        } catch (RuntimeException e) {
+            server.close();
+            throw new IllegalStateException("Cannot join the cluster on " + config.host() + ":" + hazelcastPort
+                    + " (broker.cluster.port, broker.cluster.members): " + rootMessage(e), e);
+        }
+        ClusterRouteTable routes = new ClusterRouteTable(new LocalRouteTable(maxTopicLevels));
+        RemoteRoutes remote = new RemoteRoutes(maxTopicLevels);
+        ClusterForwarder forwarder = new ClusterForwarder(remote, vertx, security, member.memberId(), nodeId,
+                config.forward(), metrics.registry());
+        member.onMembership(peer -> {
+            LOG.infof("Cluster member joined: %s (member %s, streams %s)", peer.nodeId(), peer.memberId(),
+                    peer.grpcAddress());
+            forwarder.peerJoined(peer);
+        }, peer -> {
+            LOG.infof("Cluster member left: %s (member %s): its routes are removed", peer.nodeId(), peer.memberId());
+            forwarder.peerLeft(peer);
+            receiver.forget(peer.memberId());
+        });
+        member.peers().forEach(forwarder::peerJoined);
+        HazelcastRoutes hazelcastRoutes = new HazelcastRoutes(member, routes, remote);
+        try {
+            hazelcastRoutes.start().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            forwarder.close();
+            member.close();
+            server.close();
+            throw new IllegalStateException("Cannot load the cluster's routes: " + rootMessage(e), e);
+        }
+        BrokerCluster cluster = new BrokerCluster(config, nodeId, member, routes, remote, hazelcastRoutes, forwarder,
+                receiver, server, metrics);
+        metrics.gauge("mqtt.cluster.members", "Brokers in the cluster, this one included", member::size);
+        metrics.gauge("mqtt.cluster.routes.local", "Distinct filters this broker announces (one route each)",
+                routes::routeCount);
+        metrics.gauge("mqtt.cluster.routes.remote", "Routes of the other brokers known here", remote::size);
+        metrics.gauge("mqtt.cluster.peers.connected", "Peers this broker has an open forward stream to",
+                forwarder::connectedPeers);
+        LOG.infof("Cluster node %s: Hazelcast %s:%d, cluster streams on %s:%d (%s), %d member(s), %d remote routes",
+                nodeId, config.host(), hazelcastPort, config.host(), server.actualPort(), security.describe(),
+                member.size(), remote.size());
+        return cluster;
+    }
+
+    /** The route table the broker's core uses: local subscriptions, announced to the cluster per filter. */
+    public RouteTable routes() {
+        return routes;
+    }
+
+    /** Where the broker's core hands every publish for the other brokers. */
+    public MessageForwarder forwarder() {
+        return forwarder;
+    }
+
+    /** Starts routing the messages other brokers forward, to this broker's sessions only. */
+    public void attach(SessionDirectory sessions, SessionJournal journal) {
+        receiver.attach(new Router(routes, metrics, sessions::deliveryPermissions), journal);
+        attached = true;
+    }
+
+    /** Ready: joined, routes loaded, routing what peers forward. */
+    public boolean isReady() {
+        return attached && member.isRunning();
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public int members() {
+        return member.size();
+    }
+
+    public int grpcPort() {
+        return grpcServer.actualPort();
+    }
+
+    /** Withdraws this broker's routes, closes the streams and leaves the cluster gracefully. */
+    @Override
+    public void close() {
+        attached = false;
+        hazelcastRoutes.close();
+        forwarder.close();
+        try {
+            grpcServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debugf("Closing the cluster gRPC server: %s", e.toString());
+        }
+        member.close();
+        LOG.infof("Cluster node %s left the cluster %s", nodeId, config.name());
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("No free port on " + host + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
+    }
+}

@@ -1,0 +1,270 @@
+package dev.mqttsuite.broker.cluster.route;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.query.Predicates;
+import dev.mqttsuite.broker.cluster.member.ClusterMember;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The cluster-wide route table in Hazelcast: one {@code IMap} entry per (member, filter), key
+ * {@code memberId + '\0' + filter} (U+0000 never occurs in an MQTT string), value the member id. This broker writes
+ * its own entries from {@link ClusterRouteTable}'s changes and follows everyone else's through an entry listener into
+ * {@link RemoteRoutes}; a member that leaves has its entries removed by the survivors.
+ *
+ * <p>Consistency: routes are eventually consistent. A new subscription reaches the other brokers' tables within a
+ * map write plus an event (milliseconds on a LAN); a message published elsewhere in that interval does not reach it.
+ * A stale route only costs a forward that finds no subscriber. Two single-threaded lanes keep the order right: one
+ * writes this broker's entries (a filter's last state wins, retried on failure), one applies what the listener and the
+ * initial load saw, in the order Hazelcast delivered it, so a load and concurrent events cannot leave a dead route.
+ */
+public final class HazelcastRoutes implements ClusterRouteTable.Announcer, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(HazelcastRoutes.class);
+
+    /** The route map's name. */
+    public static final String MAP = "mqtt.routes";
+    private static final char SEPARATOR = '\0';
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final ClusterMember member;
+    private final IMap<String, String> routes;
+    private final ClusterRouteTable table;
+    private final RemoteRoutes remote;
+    private final String memberId;
+    private final ScheduledExecutorService writes = Executors.newSingleThreadScheduledExecutor(
+            daemon("mqtt-cluster-route-writer"));
+    private final ScheduledExecutorService reads = Executors.newSingleThreadScheduledExecutor(
+            daemon("mqtt-cluster-route-reader"));
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean writeScheduled = new AtomicBoolean();
+    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    private volatile boolean closed;
+    private UUID listenerId;
+
+    public HazelcastRoutes(ClusterMember member, ClusterRouteTable table, RemoteRoutes remote) {
+        this.member = member;
+        this.routes = member.hazelcast().getMap(MAP);
+        this.table = table;
+        this.remote = remote;
+        this.memberId = member.memberId();
+    }
+
+    /**
+     * Starts following the other members' routes and announcing this broker's.
+     *
+     * @return completes when the routes known at start are loaded
+     */
+    public CompletableFuture<Void> start() {
+        listenerId = routes.addEntryListener(new Listener(), false);
+        reads.execute(this::load);
+        member.onMembership(peer -> { }, peer -> memberLeft(peer.memberId()));
+        member.onMerged(this::afterMerge);
+        table.announceTo(this);
+        return loaded;
+    }
+
+    // ---- this broker's routes -------------------------------------------------------------------------------------
+
+    @Override
+    public void routeChanged(String filter) {
+        dirty.add(filter);
+        scheduleWrite(0);
+    }
+
+    private void scheduleWrite(long delayMillis) {
+        if (!closed && writeScheduled.compareAndSet(false, true)) {
+            writes.schedule(this::write, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Brings this broker's entries in line with its table for the filters that changed; last state wins. */
+    private void write() {
+        writeScheduled.set(false);
+        List<String> changed = new ArrayList<>(dirty);
+        dirty.removeAll(changed);
+        Map<String, String> present = new HashMap<>();
+        List<String> absent = new ArrayList<>();
+        for (String filter : changed) {
+            if (table.hasRoute(filter)) {
+                present.put(key(memberId, filter), memberId);
+            } else {
+                absent.add(key(memberId, filter));
+            }
+        }
+        try {
+            if (!present.isEmpty()) {
+                routes.putAll(present);
+            }
+            List<CompletableFuture<Boolean>> deletes = new ArrayList<>();
+            for (String key : absent) {
+                deletes.add(routes.removeAsync(key).toCompletableFuture().thenApply(v -> v != null));
+            }
+            CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (closed) {
+                return;
+            }
+            LOG.warnf("Cluster route update failed, retrying in %s: %s", RETRY, e.toString());
+            dirty.addAll(changed);
+            scheduleWrite(RETRY.toMillis());
+        }
+    }
+
+    // ---- the other brokers' routes --------------------------------------------------------------------------------
+
+    /** Loads the routes that exist now; entries of members no longer in the cluster are removed. */
+    private void load() {
+        try {
+            int known = 0;
+            for (String key : routes.keySet()) {
+                int split = key.indexOf(SEPARATOR);
+                String owner = key.substring(0, split);
+                if (owner.equals(memberId)) {
+                    continue;
+                }
+                if (!member.isMember(owner)) {
+                    routes.delete(key); // its owner died and nobody removed it (e.g. while the survivors stopped)
+                    continue;
+                }
+                if (remote.add(owner, key.substring(split + 1))) {
+                    known++;
+                }
+            }
+            LOG.debugf("Cluster routes loaded: %d of other members", known);
+            loaded.complete(null);
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.warnf("Loading cluster routes failed, retrying: %s", e.toString());
+                reads.schedule(this::load, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void memberLeft(String leftId) {
+        reads.execute(() -> {
+            int removed = remote.removeMember(leftId);
+            LOG.debugf("Routes of member %s removed here: %d", leftId, removed);
+        });
+        writes.execute(() -> {
+            try {
+                routes.removeAll(Predicates.equal("this", leftId)); // every survivor does it; idempotent
+            } catch (RuntimeException e) {
+                LOG.debugf("Removing routes of member %s: %s", leftId, e.toString());
+            }
+        });
+    }
+
+    /** After a split brain healed, entries may be missing or stale on either side: announce again and reload. */
+    private void afterMerge() {
+        LOG.info("Cluster merged after a split: announcing this broker's routes again and reloading the others'");
+        writes.execute(() -> {
+            try {
+                for (String key : routes.keySet(Predicates.equal("this", memberId))) {
+                    dirty.add(key.substring(key.indexOf(SEPARATOR) + 1));
+                }
+            } catch (RuntimeException e) {
+                LOG.debugf("Listing own routes after merge: %s", e.toString());
+            }
+            dirty.addAll(table.filters());
+            scheduleWrite(0);
+        });
+        reads.execute(() -> {
+            remote.clear();
+            load();
+        });
+    }
+
+    private final class Listener implements EntryAddedListener<String, String>, EntryRemovedListener<String, String>,
+            EntryEvictedListener<String, String>, EntryExpiredListener<String, String> {
+
+        @Override
+        public void entryAdded(EntryEvent<String, String> event) {
+            apply(event.getKey(), true);
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, String> event) {
+            apply(event.getKey(), false);
+        }
+
+        @Override
+        public void entryEvicted(EntryEvent<String, String> event) {
+            apply(event.getKey(), false);
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<String, String> event) {
+            apply(event.getKey(), false);
+        }
+
+        private void apply(String key, boolean added) {
+            int split = key.indexOf(SEPARATOR);
+            String owner = key.substring(0, split);
+            if (owner.equals(memberId)) {
+                return;
+            }
+            String filter = key.substring(split + 1);
+            reads.execute(() -> {
+                if (added) {
+                    remote.add(owner, filter);
+                } else {
+                    remote.remove(owner, filter);
+                }
+            });
+        }
+    }
+
+    static String key(String memberId, String filter) {
+        return memberId + SEPARATOR + filter;
+    }
+
+    /**
+     * Stops announcing and removes this broker's routes from the cluster, so that the others stop forwarding to it
+     * before it leaves.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        table.announceTo(filter -> { });
+        try {
+            writes.submit(() -> {
+                if (member.isRunning()) {
+                    if (listenerId != null) {
+                        routes.removeEntryListener(listenerId);
+                    }
+                    routes.removeAll(Predicates.equal("this", memberId));
+                }
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debugf("Removing this broker's routes at shutdown: %s", e.toString());
+        }
+        writes.shutdownNow();
+        reads.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,281 @@
+package dev.mqttsuite.broker.cluster.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mqttsuite.broker.auth.Permissions;
+import dev.mqttsuite.broker.cluster.member.Peer;
+import dev.mqttsuite.broker.cluster.route.RemoteRoutes;
+import dev.mqttsuite.broker.config.BrokerConfig;
+import dev.mqttsuite.broker.message.Message;
+import dev.mqttsuite.broker.message.PublishProperties;
+import dev.mqttsuite.broker.message.UserProperty;
+import dev.mqttsuite.broker.metrics.BrokerMetrics;
+import dev.mqttsuite.broker.routing.LocalRouteTable;
+import dev.mqttsuite.broker.routing.Router;
+import dev.mqttsuite.broker.server.BrokerConfigValidatorTest;
+import dev.mqttsuite.broker.session.Delivery;
+import dev.mqttsuite.broker.session.Session;
+import dev.mqttsuite.broker.session.SessionLimits;
+import dev.mqttsuite.broker.session.SessionListener;
+import dev.mqttsuite.broker.session.SubscriptionOptions;
+import dev.mqttsuite.cluster.v1.BrokerClusterGrpc;
+import dev.mqttsuite.cluster.v1.ClusterMessage;
+import dev.mqttsuite.cluster.v1.ForwardAck;
+import dev.mqttsuite.cluster.v1.ForwardBatch;
+import dev.mqttsuite.topic.SubscriptionTopic;
+import dev.mqttsuite.topic.TopicName;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.server.GrpcServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Forwarding between two brokers over a real gRPC stream on 127.0.0.1, without Hazelcast: the receiving side routes to
+ * its own sessions once, in order; QoS 1 stages complete at the peer's acknowledgement; a stalled peer fills the
+ * window, drops QoS 0 beyond it and holds QoS 1 instead of growing memory; a frame sent again is routed once.
+ */
+@Timeout(60)
+class ClusterForwarderTest {
+
+    private static final String PEER = "member-b";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final Vertx vertx = Vertx.vertx();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final BrokerMetrics metrics = new BrokerMetrics(registry);
+    private BrokerConfig config;
+    private HttpServer server;
+    private ForwardReceiver receiver;
+    private LocalRouteTable receiverRoutes;
+    private ClusterForwarder forwarder;
+    private final RemoteRoutes remote = new RemoteRoutes(32);
+    private final Map<Subscriber, Session> subscribers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A connected subscriber that records what it is sent; stalled while {@code full} is set. */
+    private static final class Subscriber implements SessionListener {
+        final List<String> received = new CopyOnWriteArrayList<>();
+        volatile boolean full;
+
+        @Override
+        public boolean sendPublish(Delivery delivery, long nowMillis) {
+            received.add(new String(delivery.message().payload(), StandardCharsets.UTF_8));
+            return true;
+        }
+
+        @Override
+        public void sendPubrel(int packetId) {
+        }
+
+        @Override
+        public int clientReceiveMaximum() {
+            return 65535;
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return full;
+        }
+
+        @Override
+        public void runOnLoop(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void pauseReading() {
+        }
+
+        @Override
+        public void resumeReading() {
+        }
+
+        @Override
+        public Permissions deliveryPermissions() {
+            return Permissions.ALL;
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        config = BrokerConfigValidatorTest.config(Map.of("broker.cluster.forward.window", "100",
+                "broker.cluster.forward.batch-size", "10", "broker.session.backpressure-high-watermark", "50",
+                "broker.session.backpressure-low-watermark", "10"));
+        receiverRoutes = new LocalRouteTable(32);
+        receiver = new ForwardReceiver(vertx, registry);
+        receiver.attach(new Router(receiverRoutes, metrics, s -> Permissions.ALL),
+                dev.mqttsuite.broker.session.SessionJournal.IN_MEMORY);
+        GrpcServer grpc = GrpcServer.server(vertx);
+        grpc.callHandler(BrokerClusterGrpc.getForwardMethod(), receiver::open);
+        server = vertx.createHttpServer(ChannelSecurity.PLAINTEXT.serverOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(grpc);
+        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        forwarder = new ClusterForwarder(remote, vertx, ChannelSecurity.PLAINTEXT, "member-a", "node-a",
+                config.cluster().forward(), registry);
+        forwarder.peerJoined(new Peer(PEER, "node-b", "127.0.0.1", server.actualPort()));
+        await("stream open").atMost(WAIT).until(() -> forwarder.connectedPeers() == 1);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        forwarder.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private Subscriber subscribe(String clientId, String filter) {
+        Session session = new Session(clientId, SessionLimits.from(config), metrics);
+        Subscriber subscriber = new Subscriber();
+        session.attach(subscriber, 0);
+        subscribers.put(subscriber, session);
+        receiverRoutes.subscribe(session, SubscriptionTopic.parse(filter), new SubscriptionOptions(2, false, false,
+                0, 0));
+        return subscriber;
+    }
+
+    private static Message message(String topic, String payload, int qos) {
+        return new Message(TopicName.of(topic), payload.getBytes(StandardCharsets.UTF_8), qos, false,
+                PublishProperties.NONE, "publisher", 0);
+    }
+
+    private double meter(String name) {
+        return registry.find(name).tag("peer", "node-b").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
+    void givenRouteToPeer_thenEachMessageIsRoutedThereOnceInOrder_andQos1CompletesAtItsAcknowledgement() {
+        Subscriber one = subscribe("one", "orders/#");
+        Subscriber two = subscribe("two", "orders/+");
+        remote.add(PEER, "orders/#");
+        remote.add(PEER, "orders/+"); // two matching routes of one peer: still one copy to it
+
+        List<CompletableFuture<Void>> stages = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            stages.add(forwarder.forward(message("orders/" + (i % 3), "m" + i, 1)).toCompletableFuture());
+        }
+        CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).orTimeout(20, TimeUnit.SECONDS).join();
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            expected.add("m" + i);
+        }
+        await().atMost(WAIT).until(() -> one.received.size() == 500 && two.received.size() == 500);
+        assertThat(one.received).as("each message once, in publish order").containsExactlyElementsOf(expected);
+        assertThat(two.received).containsExactlyElementsOf(expected);
+        assertThat(receiver.receivedCount()).as("one copy per peer, not per subscriber").isEqualTo(500);
+        assertThat(meter("mqtt.cluster.forward.messages")).isEqualTo(500);
+    }
+
+    @Test
+    void givenNoRemoteRoute_thenNothingIsSentAndTheStageIsComplete() {
+        remote.add(PEER, "orders/#");
+        CompletionStage<Void> stage = forwarder.forward(message("other/topic", "x", 1));
+        assertThat(stage.toCompletableFuture()).isCompleted();
+        assertThat(forwarder.forward(message("$SYS/broker/uptime", "1", 0)).toCompletableFuture())
+                .as("$SYS stays on its broker").isCompleted();
+        assertThat(receiver.receivedCount()).isZero();
+    }
+
+    @Test
+    void givenMessageWithProperties_thenThePeerRoutesThemUnchanged() {
+        Subscriber one = subscribe("one", "props/#");
+        remote.add(PEER, "props/#");
+        Message sent = new Message(TopicName.of("props/a"), "body".getBytes(StandardCharsets.UTF_8), 1, true,
+                new PublishProperties(1, "text/plain", "reply/here", new byte[] {1, 2},
+                        List.of(new UserProperty("k", "v"), new UserProperty("k", "v2"))), "pub",
+                System.currentTimeMillis() + 60_000);
+        ClusterMessage encoded = MessageCodec.encode(sent, System.currentTimeMillis());
+        Message decoded = MessageCodec.decode(encoded, System.currentTimeMillis());
+        assertThat(decoded.properties().userProperties()).containsExactlyElementsOf(sent.properties().userProperties());
+        assertThat(decoded.properties().contentType()).isEqualTo("text/plain");
+        assertThat(decoded.properties().responseTopic()).isEqualTo("reply/here");
+        assertThat(decoded.properties().correlationData()).containsExactly(1, 2);
+        assertThat(decoded.properties().payloadFormatIndicator()).isEqualTo(1);
+        assertThat(decoded.retain()).isTrue();
+        assertThat(decoded.publisherClientId()).isEqualTo("pub");
+        assertThat(decoded.expiresAtMillis() - System.currentTimeMillis()).isBetween(50_000L, 60_000L);
+
+        forwarder.forward(sent).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        await().atMost(WAIT).until(() -> one.received.equals(List.of("body")));
+    }
+
+    @Test
+    void givenStalledSubscriberOnThePeer_thenTheWindowFills_qos0IsDropped_andQos1WaitsInsteadOfGrowingMemory() {
+        Subscriber stalled = subscribe("stalled", "load/#");
+        stalled.full = true; // reads nothing: its queue fills, the inbound stream is paused, acks stop
+        remote.add(PEER, "load/#");
+
+        List<CompletableFuture<Void>> qos1 = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            qos1.add(forwarder.forward(message("load/x", "q" + i, 1)).toCompletableFuture());
+        }
+        await("the window is full and the rest waits").atMost(WAIT).until(() -> qos1.stream()
+                .filter(CompletableFuture::isDone).count() < 2_000 && gauge("mqtt.cluster.forward.queued") > 0);
+        long done = qos1.stream().filter(CompletableFuture::isDone).count();
+        double inflight = gauge("mqtt.cluster.forward.inflight");
+        assertThat(inflight + gauge("mqtt.cluster.forward.queued")).as("QoS 1 held, not acknowledged")
+                .isGreaterThan(1_000);
+        assertThat(done).as("only what the peer routed is acknowledged").isLessThan(1_000);
+
+        for (int i = 0; i < 500; i++) {
+            forwarder.forward(message("load/x", "zero" + i, 0));
+        }
+        assertThat(meter("mqtt.cluster.forward.dropped")).as("QoS 0 beyond the window is dropped and counted")
+                .isEqualTo(500);
+
+        stalled.full = false; // the subscriber reads again: everything flows, nothing lost
+        vertx.setPeriodic(20, id -> drainAll());
+        CompletableFuture.allOf(qos1.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+        await().atMost(WAIT).until(() -> stalled.received.stream().filter(p -> p.startsWith("q")).count() == 2_000);
+        List<String> inOrder = stalled.received.stream().filter(p -> p.startsWith("q")).toList();
+        for (int i = 0; i < 2_000; i++) {
+            assertThat(inOrder.get(i)).as("order kept through the pause").isEqualTo("q" + i);
+        }
+    }
+
+    private void drainAll() {
+        subscribers.forEach((subscriber, session) -> session.drain(subscriber));
+    }
+
+    private double gauge(String name) {
+        return registry.find(name).tag("peer", "node-b").gauges().stream().mapToDouble(g -> g.value()).sum();
+    }
+
+    @Test
+    void givenFrameSentAgainOnANewStream_thenThePeerRoutesItOnce() throws Exception {
+        Subscriber one = subscribe("one", "dup/#");
+        GrpcClient client = GrpcClient.client(vertx, ChannelSecurity.PLAINTEXT.clientOptions());
+        ForwardBatch hello = ForwardBatch.newBuilder().setSequence(0).setSenderMember("member-x").setSenderNode("x")
+                .build();
+        ForwardBatch frame = ForwardBatch.newBuilder().setSequence(1).addMessages(MessageCodec.encode(
+                message("dup/1", "once", 1), System.currentTimeMillis())).build();
+        for (int stream = 0; stream < 2; stream++) {
+            CompletableFuture<Long> acked = new CompletableFuture<>();
+            GrpcClientRequest<ForwardBatch, ForwardAck> request = client.request(SocketAddress.inetSocketAddress(
+                    server.actualPort(), "127.0.0.1"), BrokerClusterGrpc.getForwardMethod()).toCompletionStage()
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            request.response().onSuccess(response -> response.handler(ack -> acked.complete(ack.getSequence())));
+            request.write(hello);
+            request.write(frame);
+            assertThat(acked.get(10, TimeUnit.SECONDS)).as("acknowledged on stream %d", stream).isEqualTo(1);
+            request.cancel();
+        }
+        assertThat(one.received).as("routed once").containsExactly("once");
+        client.close();
+    }
+}
