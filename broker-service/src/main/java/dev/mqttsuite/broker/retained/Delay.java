@@ -7,5 +7,6 @@ package dev.mqttsuite.broker.retained;
 @FunctionalInterface
 interface Delay {
 
-    void after(long millis, Runnable task);
+    /** Schedules {@code task}; the returned action cancels it if it has not run yet. */
+    Runnable after(long millis, Runnable task);
 }

@@ -61,8 +61,8 @@ final class RetainedMatchStream implements Flow.Subscription {
     private long progressNanos = System.nanoTime();
     private boolean finished;
 
-    RetainedMatchStream(RetainedStoreGrpc.RetainedStoreStub stub, String filter, Flow.Subscriber<? super Message> downstream,
-            Policy policy, Delay delay, Listener listener) {
+    RetainedMatchStream(RetainedStoreGrpc.RetainedStoreStub stub, String filter,
+            Flow.Subscriber<? super Message> downstream, Policy policy, Delay delay, Listener listener) {
         this.stub = stub;
         this.request = MatchRequest.newBuilder().setFilter(filter).build();
         this.downstream = downstream;
@@ -123,7 +123,7 @@ final class RetainedMatchStream implements Flow.Subscription {
             attempts++;
             giveUpInMillis = policy.giveUpAfterMillis() - elapsedSinceProgressMillis();
         }
-        delay.after(Math.max(1, giveUpInMillis), () -> giveUpIfUnanswered(attempt));
+        attempt.watchdog = delay.after(Math.max(1, giveUpInMillis), () -> giveUpIfUnanswered(attempt));
         stub.withWaitForReady().match(request, attempt);
         long initial;
         boolean cancelled;
@@ -162,6 +162,7 @@ final class RetainedMatchStream implements Flow.Subscription {
     /** One gRPC call of the read. */
     private final class Attempt implements ClientResponseObserver<MatchRequest, RetainedMessage> {
         private volatile ClientCallStreamObserver<MatchRequest> call;
+        private volatile Runnable watchdog = () -> { };
         private boolean started; // guarded by the stream: the stub returned, so request/cancel may be called
         private boolean answered; // guarded by the stream
         private boolean timedOut; // guarded by the stream
@@ -175,10 +176,12 @@ final class RetainedMatchStream implements Flow.Subscription {
         @Override
         public void onNext(RetainedMessage message) {
             boolean fresh;
+            boolean first;
             synchronized (RetainedMatchStream.this) {
                 if (finished || this != current) {
                     return;
                 }
+                first = !answered;
                 answered = true;
                 progressNanos = System.nanoTime();
                 failuresSinceProgress = 0;
@@ -186,6 +189,9 @@ final class RetainedMatchStream implements Flow.Subscription {
                 if (fresh && demand != Long.MAX_VALUE) {
                     demand--;
                 }
+            }
+            if (first) {
+                watchdog.run(); // the store answers: no need to give up on this call
             }
             if (fresh) {
                 downstream.onNext(ServiceRetainedStore.fromProto(message));
@@ -196,6 +202,7 @@ final class RetainedMatchStream implements Flow.Subscription {
 
         @Override
         public void onCompleted() {
+            watchdog.run();
             synchronized (RetainedMatchStream.this) {
                 if (finished || this != current) {
                     return;
@@ -207,6 +214,7 @@ final class RetainedMatchStream implements Flow.Subscription {
 
         @Override
         public void onError(Throwable failure) {
+            watchdog.run();
             Status status = Status.fromThrowable(failure);
             long retryInMillis = -1;
             int attempt;

@@ -78,7 +78,10 @@ public class ServiceRetainedStore implements RetainedStore {
     @PostConstruct
     void init() {
         stub = RetainedStoreGrpc.newStub(channel); // the async stub: flow control needs the observer API
-        delay = (millis, task) -> vertx.setTimer(millis, id -> task.run());
+        delay = (millis, task) -> {
+            long timer = vertx.setTimer(millis, id -> task.run());
+            return () -> vertx.cancelTimer(timer);
+        };
         readListener = new ReadCounters(registry);
         if (channel instanceof ManagedChannel managed) {
             reconnect = new ChannelReconnect(managed, delay, RECONNECT_INTERVAL_MILLIS);

@@ -44,7 +44,10 @@ class RetainedMatchStreamTest {
     private static final RetainedMatchStream.Policy QUICK = new RetainedMatchStream.Policy(5_000, 20, 200);
 
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-    private final Delay delay = (millis, task) -> timers.schedule(task, millis, TimeUnit.MILLISECONDS);
+    private final Delay delay = (millis, task) -> {
+        var scheduled = timers.schedule(task, millis, TimeUnit.MILLISECONDS);
+        return () -> scheduled.cancel(false);
+    };
     private final FakeStore store = new FakeStore();
     private final AtomicInteger retries = new AtomicInteger();
     private final AtomicInteger gaveUp = new AtomicInteger();
