@@ -36,18 +36,20 @@ public final class RetainedDelivery {
     }
 
     public void start(Session session, Request request) {
-        store.match(request.filter()).subscribe().withSubscriber(new Pump(session, request.options()));
+        store.match(request.filter()).subscribe().withSubscriber(new Pump(session, request));
     }
 
     private final class Pump implements MultiSubscriber<Message> {
         private final Session session;
+        private final TopicFilter filter;
         private final SubscriptionOptions options;
         private Flow.Subscription subscription;
         private int outstanding;
 
-        Pump(Session session, SubscriptionOptions options) {
+        Pump(Session session, Request request) {
             this.session = session;
-            this.options = options;
+            this.filter = request.filter();
+            this.options = request.options();
         }
 
         @Override
@@ -69,6 +71,10 @@ public final class RetainedDelivery {
                 session.enqueue(new Delivery(message, qos, true, ids, null), null);
             }
             if (--outstanding == 0) {
+                if (session.isEnded()) {
+                    subscription.cancel(); // nobody would ask for the next batch: end the store's stream now
+                    return;
+                }
                 session.whenQueueLow(() -> {
                     outstanding = batchSize;
                     subscription.request(batchSize);
@@ -78,7 +84,8 @@ public final class RetainedDelivery {
 
         @Override
         public void onFailure(Throwable failure) {
-            LOG.warnf("Retained messages for %s could not be read: %s", session.clientId(), failure.toString());
+            LOG.warnf("Retained messages of %s for %s could not be read: %s", filter, session.clientId(),
+                    failure.toString());
         }
 
         @Override

@@ -5,7 +5,6 @@ import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.message.PublishProperties;
 import dev.mqttsuite.broker.message.UserProperty;
-import dev.mqttsuite.retained.v1.MatchRequest;
 import dev.mqttsuite.retained.v1.PutReply;
 import dev.mqttsuite.retained.v1.PutRequest;
 import dev.mqttsuite.retained.v1.RetainedMessage;
@@ -14,12 +13,17 @@ import dev.mqttsuite.retained.v1.StatsReply;
 import dev.mqttsuite.retained.v1.StatsRequest;
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -28,16 +32,29 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * The retained-store-service adapter ({@code broker.retained.backend=service}; the service address is
  * {@code quarkus.grpc.clients.retained.host/port}). Non-blocking: puts complete when the store acknowledged a durable
  * write, and a match is a gRPC stream whose flow control follows the subscriber's demand, so retained messages flow
- * only as fast as the session drains.
+ * only as fast as the session drains. Store outages: puts wait for the store up to their deadline, then fail (the
+ * PUBLISH is refused); reads wait and retry ({@link RetainedMatchStream}); the channel reconnects at least every 500 ms
+ * ({@link ChannelReconnect}).
  */
 @ApplicationScoped
 @LookupIfProperty(name = "broker.retained.backend", stringValue = "service")
 public class ServiceRetainedStore implements RetainedStore {
+
+    private static final Logger LOG = Logger.getLogger(ServiceRetainedStore.class);
+
+    /**
+     * Retained reads wait for the store up to a minute without progress, retrying from 100 ms to 2 s apart. Not
+     * settings (yet): BrokerConfig belongs to the broker's config layer; see the README's "Retained store outages".
+     */
+    static final RetainedMatchStream.Policy READS = new RetainedMatchStream.Policy(60_000, 100, 2_000);
+    /** While the store is unreachable the channel tries to reconnect at least this often. */
+    static final long RECONNECT_INTERVAL_MILLIS = 500;
 
     @GrpcClient("retained")
     io.grpc.Channel channel;
@@ -47,17 +64,46 @@ public class ServiceRetainedStore implements RetainedStore {
     @Inject
     BrokerConfig config;
 
-    private volatile long lastCount;
+    @Inject
+    Vertx vertx;
 
-    @jakarta.annotation.PostConstruct
+    @Inject
+    MeterRegistry registry;
+
+    private volatile long lastCount;
+    private Delay delay;
+    private RetainedMatchStream.Listener readListener;
+    private ChannelReconnect reconnect;
+
+    @PostConstruct
     void init() {
         stub = RetainedStoreGrpc.newStub(channel); // the async stub: flow control needs the observer API
+        delay = (millis, task) -> {
+            long timer = vertx.setTimer(millis, id -> task.run());
+            return () -> vertx.cancelTimer(timer);
+        };
+        readListener = new ReadCounters(registry);
+        if (channel instanceof ManagedChannel managed) {
+            reconnect = new ChannelReconnect(managed, delay, RECONNECT_INTERVAL_MILLIS);
+            reconnect.start();
+        }
     }
 
+    @PreDestroy
+    void close() {
+        if (reconnect != null) {
+            reconnect.stop();
+        }
+    }
+
+    /**
+     * Waits for the channel up to the deadline ({@code broker.retained.timeout}) rather than failing while it reconnects:
+     * a store that restarts within the deadline costs the publisher latency, not a refused PUBLISH.
+     */
     @Override
     public CompletionStage<Void> put(Message message) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        stub.withDeadlineAfter(config.retained().timeout().toMillis(), TimeUnit.MILLISECONDS)
+        stub.withDeadlineAfter(config.retained().timeout().toMillis(), TimeUnit.MILLISECONDS).withWaitForReady()
                 .put(PutRequest.newBuilder().setMessage(toProto(message)).build(), new StreamObserver<PutReply>() {
                     @Override
                     public void onNext(PutReply reply) {
@@ -66,7 +112,7 @@ public class ServiceRetainedStore implements RetainedStore {
 
                     @Override
                     public void onError(Throwable failure) {
-                        if (channel instanceof io.grpc.ManagedChannel managed) {
+                        if (channel instanceof ManagedChannel managed) {
                             managed.resetConnectBackoff(); // the store is usually back within seconds
                         }
                         done.completeExceptionally(failure);
@@ -80,45 +126,14 @@ public class ServiceRetainedStore implements RetainedStore {
         return done;
     }
 
+    /**
+     * A read that survives the store restarting: see {@link RetainedMatchStream} (waits for the channel, retries
+     * transient failures with back-off, never delivers a topic twice, gives up after a minute without progress).
+     */
     @Override
     public Multi<Message> match(TopicFilter filter) {
-        Flow.Publisher<Message> publisher = subscriber -> {
-            MatchRequest request = MatchRequest.newBuilder().setFilter(filter.value()).build();
-            ClientCallStreamObserver<MatchRequest>[] call = new ClientCallStreamObserver[1];
-            stub.match(request, new ClientResponseObserver<MatchRequest, RetainedMessage>() {
-                @Override
-                public void beforeStart(ClientCallStreamObserver<MatchRequest> requestStream) {
-                    call[0] = requestStream;
-                    requestStream.disableAutoRequestWithInitial(0); // nothing flows until the subscriber asks
-                }
-
-                @Override
-                public void onNext(RetainedMessage value) {
-                    subscriber.onNext(fromProto(value));
-                }
-
-                @Override
-                public void onError(Throwable failure) {
-                    subscriber.onError(failure);
-                }
-
-                @Override
-                public void onCompleted() {
-                    subscriber.onComplete();
-                }
-            });
-            subscriber.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                    call[0].request((int) Math.min(n, Integer.MAX_VALUE));
-                }
-
-                @Override
-                public void cancel() {
-                    call[0].cancel("subscriber cancelled", null);
-                }
-            });
-        };
+        Flow.Publisher<Message> publisher = subscriber -> new RetainedMatchStream(stub, filter.value(), subscriber,
+                READS, delay, readListener).start();
         return Multi.createFrom().publisher(publisher);
     }
 
@@ -147,6 +162,33 @@ public class ServiceRetainedStore implements RetainedStore {
     @Override
     public String describe() {
         return "retained-store-service (gRPC)";
+    }
+
+    /** Counts and logs what happens to retained reads: retries, and reads that could not be served. */
+    private static final class ReadCounters implements RetainedMatchStream.Listener {
+        private final Counter retries;
+        private final Counter failed;
+
+        ReadCounters(MeterRegistry registry) {
+            retries = Counter.builder("mqtt.retained.read.retries")
+                    .description("Retained reads made again after the retained store failed them").register(registry);
+            failed = Counter.builder("mqtt.retained.reads.failed")
+                    .description("Retained reads given up: the subscription got no retained messages")
+                    .register(registry);
+        }
+
+        @Override
+        public void retrying(String filter, Status status, int attempt) {
+            retries.increment();
+            LOG.debugf("Retained read of %s failed (attempt %d, %s): retrying", filter, attempt, status);
+        }
+
+        @Override
+        public void gaveUp(String filter, Status status, int attempts) {
+            failed.increment();
+            LOG.warnf("Retained read of %s given up after %d attempts: %s (counted in"
+                    + " mqtt_retained_reads_failed_total)", filter, attempts, status);
+        }
     }
 
     static RetainedMessage toProto(Message message) {

@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import dev.mqttsuite.it.support.RetainedStack;
 import dev.mqttsuite.it.support.ServiceProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,14 +60,7 @@ class SharedRetainedStoreIT {
     }
 
     private static ServiceProcess broker(String name, int mqttPort) {
-        return new ServiceProcess(name, "broker-service")
-                .env("BROKER_MQTT_PORT", Integer.toString(mqttPort))
-                .env("BROKER_MQTT_HOST", "127.0.0.1")
-                .env("BROKER_AUTH_ALLOW_ANONYMOUS", "true")
-                .env("BROKER_RETAINED_BACKEND", "service")
-                .env("BROKER_RETAINED_TIMEOUT", "2s")
-                .env("QUARKUS_GRPC_CLIENTS_RETAINED_HOST", "127.0.0.1")
-                .env("QUARKUS_GRPC_CLIENTS_RETAINED_PORT", Integer.toString(store.httpPort()));
+        return RetainedStack.broker(name, mqttPort, store.httpPort());
     }
 
     @AfterAll

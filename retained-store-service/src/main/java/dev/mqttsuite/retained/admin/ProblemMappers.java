@@ -1,5 +1,6 @@
 package dev.mqttsuite.retained.admin;
 
+import dev.mqttsuite.retained.store.StoreStartingException;
 import dev.mqttsuite.topic.InvalidTopicException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -25,6 +26,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response invalidTopic(InvalidTopicException e) {
         return problem(400, "Invalid topic or filter", e.getMessage(), e.rule().name());
+    }
+
+    @ServerExceptionMapper
+    public Response starting(StoreStartingException e) {
+        return Response.fromResponse(problem(503, "Service Unavailable", e.getMessage(), null))
+                .header("Retry-After", "1").build();
     }
 
     @ServerExceptionMapper

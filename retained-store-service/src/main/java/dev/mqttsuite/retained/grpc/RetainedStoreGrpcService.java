@@ -1,8 +1,10 @@
 package dev.mqttsuite.retained.grpc;
 
 import dev.mqttsuite.retained.store.ExecutorShutdown;
+import dev.mqttsuite.retained.store.RetainedRepository;
 import dev.mqttsuite.retained.store.RetainedStoreHolder;
 import dev.mqttsuite.retained.store.StoreLimitException;
+import dev.mqttsuite.retained.store.StoreStartingException;
 import dev.mqttsuite.retained.v1.GetReply;
 import dev.mqttsuite.retained.v1.GetRequest;
 import dev.mqttsuite.retained.v1.MatchRequest;
@@ -114,9 +116,14 @@ public class RetainedStoreGrpcService extends RetainedStoreGrpc.RetainedStoreImp
 
     @Override
     public void stats(StatsRequest request, StreamObserver<StatsReply> response) {
-        response.onNext(StatsReply.newBuilder().setCount(store.repository().count())
-                .setPayloadBytes(store.repository().payloadBytes()).build());
-        response.onCompleted();
+        try {
+            RetainedRepository repository = store.repository();
+            response.onNext(StatsReply.newBuilder().setCount(repository.count())
+                    .setPayloadBytes(repository.payloadBytes()).build());
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            response.onError(toStatus(e));
+        }
     }
 
     private static io.grpc.StatusRuntimeException toStatus(Throwable failure) {
@@ -124,6 +131,9 @@ public class RetainedStoreGrpcService extends RetainedStoreGrpc.RetainedStoreImp
                 ? failure.getCause() : failure;
         if (cause instanceof StoreLimitException) {
             return Status.RESOURCE_EXHAUSTED.withDescription(cause.getMessage()).asRuntimeException();
+        }
+        if (cause instanceof StoreStartingException) {
+            return Status.UNAVAILABLE.withDescription(cause.getMessage()).asRuntimeException();
         }
         if (cause instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(cause.getMessage()).asRuntimeException();
@@ -204,7 +214,7 @@ public class RetainedStoreGrpcService extends RetainedStoreGrpc.RetainedStoreImp
             } catch (RuntimeException e) {
                 done = true;
                 closeMatches();
-                call.onError(Status.UNAVAILABLE.withDescription(e.toString()).asRuntimeException());
+                call.onError(toStatus(e));
             } finally {
                 running.set(false);
             }

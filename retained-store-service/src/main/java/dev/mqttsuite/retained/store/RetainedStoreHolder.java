@@ -76,7 +76,22 @@ public class RetainedStoreHolder {
         }
     }
 
+    /**
+     * The open storage adapter.
+     *
+     * @throws StoreStartingException before it is open: the HTTP and gRPC port may already accept calls while the log
+     *     is replayed at startup (then also reported by the readiness check)
+     */
     public RetainedRepository repository() {
-        return repository;
+        RetainedRepository open = repository;
+        if (open == null) {
+            throw new StoreStartingException();
+        }
+        return open;
+    }
+
+    /** Whether the storage is open and serving (readiness). */
+    public boolean isOpen() {
+        return repository != null;
     }
 }

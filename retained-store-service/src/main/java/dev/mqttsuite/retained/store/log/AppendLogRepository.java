@@ -36,7 +36,9 @@ import org.jboss.logging.Logger;
  * futures, so a reader never sees a message that is not durable. Readers (get, match) are lock-free on the index.
  *
  * <p>Record: {@code int length | int crc32c | byte op | RetainedMessage protobuf}. At startup the log is replayed; a
- * torn or corrupt tail (a crash in the middle of a write) is cut off at the last intact record.
+ * torn or corrupt tail (a crash in the middle of a write) is cut off at the last intact record. An append that fails
+ * (disk full, I/O error) is cut back off at once, so that no torn record sits in front of later, acknowledged ones;
+ * if even that fails, every later put is refused until a restart.
  */
 public final class AppendLogRepository implements RetainedRepository {
 
@@ -56,6 +58,15 @@ public final class AppendLogRepository implements RetainedRepository {
     private record Expiry(long expiresAt, String topic) {
     }
 
+    /** Opens the log for appending (tests open a channel that fails on purpose). */
+    @FunctionalInterface
+    interface Opener {
+        FileChannel open(Path file) throws IOException;
+    }
+
+    private static final Opener APPEND = file -> FileChannel.open(file, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+
     /** Limits enforced by the writer. */
     public record Limits(int maxPayloadSize, long maxCount, long maxTotalBytes) {
     }
@@ -64,6 +75,7 @@ public final class AppendLogRepository implements RetainedRepository {
     private final boolean fsync;
     private final long compactionMinSize;
     private final Limits limits;
+    private final Opener opener;
     private final TopicTree<RetainedMessage> index = new TopicTree<>();
     private final AtomicLong payloadBytes = new AtomicLong();
     private final LinkedBlockingQueue<Work> queue = new LinkedBlockingQueue<>();
@@ -73,17 +85,26 @@ public final class AppendLogRepository implements RetainedRepository {
     private FileChannel channel;
     private long liveRecordBytes;
     private volatile boolean closed;
+    private volatile IOException broken;
 
     public AppendLogRepository(Path directory, boolean fsync, long compactionMinSize, Limits limits) {
+        this(directory, fsync, compactionMinSize, limits, APPEND);
+    }
+
+    AppendLogRepository(Path directory, boolean fsync, long compactionMinSize, Limits limits, Opener opener) {
         this.fsync = fsync;
         this.compactionMinSize = compactionMinSize;
         this.limits = limits;
+        this.opener = opener;
         try {
             Files.createDirectories(directory);
             this.file = directory.resolve("retained.log");
+            boolean created = !Files.exists(file);
             replay();
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            channel = opener.open(file);
+            if (created) {
+                syncDirectory(); // the new file's name must be durable too, or the first fsync'd puts are lost
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the retained-message log in " + directory, e);
         }
@@ -128,6 +149,11 @@ public final class AppendLogRepository implements RetainedRepository {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new IllegalStateException("store is closed"));
+            return done;
+        }
+        if (broken != null) {
+            done.completeExceptionally(new IllegalStateException("retained-message log unusable since an I/O error"
+                    + " (" + broken + "); restart the store", broken));
             return done;
         }
         TopicName.of(message.getTopic()); // validates: IllegalArgumentException naming the rule
@@ -234,18 +260,53 @@ public final class AppendLogRepository implements RetainedRepository {
         if (records.isEmpty()) {
             return;
         }
+        if (broken != null) {
+            throw new IOException("retained-message log unusable since an earlier I/O error", broken);
+        }
         ByteBuffer[] buffers = records.toArray(new ByteBuffer[0]);
         long remaining = 0;
         for (ByteBuffer b : buffers) {
             remaining += b.remaining();
         }
-        while (remaining > 0) {
-            remaining -= channel.write(buffers);
-        }
-        if (fsync) {
-            channel.force(false);
+        long intact = channel.size();
+        try {
+            while (remaining > 0) {
+                remaining -= channel.write(buffers);
+            }
+            if (fsync) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            cutBack(intact, e);
+            throw e;
         }
         records.clear();
+    }
+
+    /**
+     * After a failed append: removes what it may have written, so that the next records follow the last intact one
+     * (replay stops at the first torn record: anything behind one would be lost). The batch's callers are refused.
+     */
+    private void cutBack(long intact, IOException cause) {
+        try {
+            channel.truncate(intact);
+            channel.force(true);
+            LOG.errorf("retained-message log %s: append failed (%s), cut back to its last intact record at %d bytes;"
+                    + " the batch's puts are refused", file, cause, intact);
+        } catch (IOException | RuntimeException again) {
+            broken = cause;
+            LOG.errorf("retained-message log %s: append failed (%s) and could not be cut back (%s): every put is"
+                    + " refused until the store restarts (replay then cuts the torn tail)", file, cause, again);
+        }
+    }
+
+    /** Makes a file creation or rename in the log's directory durable (a no-op where directories cannot be synced). */
+    private void syncDirectory() {
+        try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debugf("cannot sync directory %s: %s", file.getParent(), e);
+        }
     }
 
     private void applyAll(List<Put> puts) {
@@ -349,7 +410,8 @@ public final class AppendLogRepository implements RetainedRepository {
         }
         channel.close();
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        syncDirectory(); // the rename itself must survive a power cut, or the old log comes back
+        channel = opener.open(file);
         LOG.infof("retained-message log compacted from %d to %d bytes", size, channel.size());
     }
 
