@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 /**
  * The bootstrap administrator of a service's admin API, for installations without an identity provider (HTTP Basic).
  * The password comes from configuration, or is generated at first start, stored with owner-only permissions in the
- * data directory and printed once; there is never a hard-coded password. Each service subclasses it as a bean.
+ * data directory (mode 0600 from its creation) and never logged; there is never a hard-coded password. Each service subclasses it as a bean.
  */
 public abstract class BootstrapAdminIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
@@ -70,14 +70,19 @@ public abstract class BootstrapAdminIdentityProvider implements IdentityProvider
             byte[] random = new byte[18];
             new SecureRandom().nextBytes(random);
             String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.writeString(file, value + "\n");
+            // owner-only from its creation: never readable by others, not even for a moment
+            Path tmp = file.resolveSibling("admin-password.tmp");
+            Files.deleteIfExists(tmp);
             try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // non-POSIX file system
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException nonPosix) {
+                Files.createFile(tmp);
             }
-            LOG.warnf("Generated the admin password (user '%s'): %s  (stored in %s; set %s to choose one)",
-                    username(), value, file, passwordVariable());
+            Files.writeString(tmp, value + "\n");
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            // the password itself is never logged: logs are collected, shipped and read by many
+            LOG.warnf("Generated the admin password (user '%s'), stored owner-only in %s; set %s to choose one",
+                    username(), file, passwordVariable());
             return value;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the generated admin password in " + file, e);

@@ -65,6 +65,15 @@ class SuiteCommandIT {
             String password = Files.readString(data.resolve("auth/admin-password")).trim();
             assertThat(printed).as("bootstrap admin credentials are printed").contains("admin / " + password);
 
+            assertThat(Files.getPosixFilePermissions(data.resolve("auth/admin-password")))
+                    .as("the generated admin password is owner-only").containsExactlyInAnyOrder(
+                            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            assertThat(Files.readString(data.resolve("logs/auth-service.log"))).as("and never logged")
+                    .doesNotContain(password);
+            assertThat(Http.get(authPort, "/q/swagger-ui/").statusCode()).as("no Swagger UI in the packaged service")
+                    .isEqualTo(404);
+            assertThat(Http.get(authPort, "/q/openapi").statusCode()).isEqualTo(200);
             AdminClient admin = new AdminClient(authPort, "admin", password);
             admin.ok("POST", "/api/v1/roles", "{\"name\":\"demo\",\"priority\":1,\"rules\":["
                     + "{\"effect\":\"ALLOW\",\"action\":\"PUBLISH\",\"pattern\":\"demo/#\"},"
