@@ -235,8 +235,10 @@ class CrashSafetyIT {
         publisher.stop();
         await("all answered").atMost(PATIENCE).until(() -> publisher.outstanding() == 0);
         assertThat(publisher.refused()).as("the disk filled up before 20,000 messages of 1 KiB").isNotEmpty();
-        assertThat(new HashSet<>(publisher.refused().values())).as("0x97 Quota exceeded, nothing else")
-                .containsOnly(0x97);
+        // 0x97 once the log refuses; the messages of the one batch whose write hit the full disk get 0x83
+        // (PublishHandler answers a failed journal barrier with Implementation specific error)
+        assertThat(new HashSet<>(publisher.refused().values())).as("0x97 Quota exceeded (0x83 for the failed batch)")
+                .contains(0x97).isSubsetOf(0x97, 0x83);
         Set<String> acked = Set.copyOf(publisher.acknowledged());
         assertThat(acked).as("accepted until the disk was full").hasSizeGreaterThan(500);
 
@@ -249,7 +251,7 @@ class CrashSafetyIT {
         await("publishing accepted again after the drain").atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     String key = prefix + "-again-" + attempt[0]++;
-                    publisher.publish("crash/" + prefix, key, 1024).get(10, TimeUnit.SECONDS);
+                    publisher.publish("crash/" + prefix, key, 1024).handle((r, t) -> null).get(10, TimeUnit.SECONDS);
                     return publisher.acknowledged().contains(key);
                 });
         String accepted = prefix + "-again-" + (attempt[0] - 1);
