@@ -131,10 +131,10 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         }
         AtomicBoolean measuring = new AtomicBoolean();
         List<LeanClient> subs = new ArrayList<>();
-        java.util.function.Consumer<MqttPublishMessage>[] handlers = new java.util.function.Consumer[subscribers];
+        List<java.util.function.Consumer<MqttPublishMessage>> handlers = new ArrayList<>();
         for (int s = 0; s < subscribers; s++) {
             int subscriber = s;
-            handlers[s] = message -> {
+            handlers.add(message -> {
                 ByteBuf p = message.payload();
                 int publisher = p.getInt(p.readerIndex());
                 int seq = p.getInt(p.readerIndex() + 4);
@@ -151,8 +151,8 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
                 if (measuring.get()) {
                     latency.recordValue(Math.max(0, (System.nanoTime() - sentAt) / 1000));
                 }
-            };
-            LeanClient sub = subscriber(group, s, handlers[s]);
+            });
+            LeanClient sub = subscriber(group, s, handlers.get(s));
             if (wildcard) {
                 sub.subscribe(subPrefix + "load/#", qos).get();
             } else if (sharedTopic) {
@@ -172,11 +172,12 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
 
         AtomicBoolean running = new AtomicBoolean(true);
         LongAdder sent = new LongAdder();
+        LongAdder acked = new LongAdder();
         List<Publisher> pubs = new ArrayList<>();
         for (int p = 0; p < publishers; p++) {
             LeanClient client = LeanClient.connect(group, host, port, "load-pub-" + p + "-" + ProcessHandle.current()
                     .pid(), username, password).get(30, TimeUnit.SECONDS);
-            pubs.add(new Publisher(p, client, sharedTopic ? "load/t" : "load/t" + p, running, sent));
+            pubs.add(new Publisher(p, client, sharedTopic ? "load/t" : "load/t" + p, running, sent, acked));
         }
         long cpuStart = processCpuNanos();
         long start = System.nanoTime();
@@ -185,8 +186,6 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
                 .setStyle(ProgressBarStyle.ASCII).setUnit(" s", 1).build();
         long receivedAtMeasureStart = 0;
         long sentAtMeasureStart = 0;
-        LongAdder acked = new LongAdder();
-        pubs.forEach(p -> p.acked = acked);
         if (messages > 0) {
             // a fixed number of messages: wait until each publisher sent them and had them acknowledged
             while (pubs.stream().anyMatch(p -> p.seq < messages || qos > 0 && p.inflight.get() > 0)) {
@@ -226,7 +225,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
             // back with Clean Session 0: the queued messages arrive; until all did, or none for 5 s
             long drainStart = System.nanoTime();
             for (int s = 0; s < subscribers; s++) {
-                subs.add(subscriber(group, s, handlers[s]));
+                subs.add(subscriber(group, s, handlers.get(s)));
             }
             long target = (qos == 0 ? sent.sum() : acked.sum()) * expectedPerMessage;
             long last = -1;
@@ -284,12 +283,13 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         final LongAdder sent;
         final AtomicInteger inflight = new AtomicInteger();
         final long intervalNanos;
-        volatile LongAdder acked = new LongAdder();
+        final LongAdder acked;
         volatile int seq;
         int packetId;
         long startNanos;
 
-        Publisher(int id, LeanClient client, String topic, AtomicBoolean running, LongAdder sent) {
+        Publisher(int id, LeanClient client, String topic, AtomicBoolean running, LongAdder sent, LongAdder acked) {
+            this.acked = acked;
             this.id = id;
             this.client = client;
             this.topic = topic;
