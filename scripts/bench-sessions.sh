@@ -26,6 +26,7 @@ if $build; then
   ./mvnw -q -B package -DskipTests -pl broker-service,mqtt-load -am >/dev/null
 fi
 work=$(mktemp -d /tmp/bench-sessions.XXXXXX)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 results="$work/results.jsonl"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 load() { "$JAVA_HOME/bin/java" -Xmx1g -jar mqtt-load/target/mqtt-load.jar --quiet --json "$results" "$@" 2>/dev/null; }
@@ -139,4 +140,5 @@ echo "| queued QoS 1 messages | JVM start to listening (ms) | session log on dis
 echo "|---:|---:|---:|---|"
 cat "$recovery_rows"
 echo
+echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 echo "raw results and logs: $work"

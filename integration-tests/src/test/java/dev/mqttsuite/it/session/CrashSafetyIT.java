@@ -39,12 +39,12 @@ class CrashSafetyIT {
     private static final int KILLS = 10;
 
     private CrashBroker broker;
-    private AutoCloseable[] clients = new AutoCloseable[0];
+    private final List<AutoCloseable> clients = new java.util.ArrayList<>();
     private Path mounted;
 
     @AfterEach
     void stop() throws Exception {
-        dev.mqttsuite.it.support.Closer.closeAll(clients);
+        dev.mqttsuite.it.support.Closer.closeAll(clients.toArray(AutoCloseable[]::new));
         if (broker != null) {
             broker.close();
         }
@@ -65,6 +65,27 @@ class CrashSafetyIT {
                 "BROKER_SESSION_QUEUE_OVERFLOW", "refuse");
     }
 
+    /**
+     * A subscriber to {@code crash/#} with a persistent session on the running broker. {@code online}: it stays
+     * connected and reconnects by itself after a kill (one client object, see the class comment); otherwise it
+     * disconnects at once and the broker queues for it.
+     */
+    private CountingSubscriber subscriber(String clientId, boolean online, MqttQos qos) throws Exception {
+        CountingSubscriber subscriber = new CountingSubscriber(clientId, broker.port(), online);
+        clients.add(subscriber);
+        assertThat(subscriber.connect()).as("a new session").isFalse();
+        subscriber.subscribe("crash/#", qos);
+        if (!online) {
+            subscriber.disconnect();
+        }
+        return subscriber;
+    }
+
+    private static void awaitDelivered(CountingSubscriber subscriber, Set<String> acknowledged, String when) {
+        await(when + ": every acknowledged message delivered").atMost(PATIENCE).untilAsserted(() -> assertThat(
+                subscriber.missing(acknowledged)).as("%s: acknowledged but not delivered", when).isEmpty());
+    }
+
     private static int randomBetween(int low, int high) {
         return ThreadLocalRandom.current().nextInt(low, high + 1);
     }
@@ -74,23 +95,14 @@ class CrashSafetyIT {
     void givenOfflinePersistentSubscriber_whenBrokerIsKilledUnderQos1Load_thenEveryAcknowledgedMessageIsDelivered()
             throws Exception {
         broker("crash-offline-qos1", Files.createTempDirectory("it-crash-a"), roomyQueues());
-        CountingSubscriber subscriber = new CountingSubscriber("offline-qos1", broker.port(), false);
-        clients = new AutoCloseable[] {subscriber};
-        assertThat(subscriber.connect()).as("a new session").isFalse();
-        subscriber.subscribe("crash/#", MqttQos.AT_LEAST_ONCE);
-        subscriber.disconnect();
-
+        CountingSubscriber subscriber = subscriber("offline-qos1", false, MqttQos.AT_LEAST_ONCE);
         long acknowledged = 0;
         for (int kill = 1; kill <= KILLS; kill++) {
             Set<String> acked = killUnderLoad("a" + kill, MqttQos.AT_LEAST_ONCE, randomBetween(1_000, 6_000));
             acknowledged += acked.size();
             assertThat(subscriber.connect()).as("kill %d: the session survives kill -9 [MQTT-3.2.2-2]", kill)
                     .isTrue();
-            int k = kill;
-            await("kill " + kill + ": every acknowledged message delivered").atMost(PATIENCE)
-                    .untilAsserted(() -> assertThat(subscriber.missing(acked))
-                            .as("kill %d: acknowledged (PUBACK 0x00) but not delivered after the restart", k)
-                            .isEmpty());
+            awaitDelivered(subscriber, acked, "kill " + kill + " (PUBACK 0x00)");
             subscriber.disconnect();
         }
         System.out.printf("CrashSafetyIT offline QoS 1: %d kills, %,d messages acknowledged, 0 lost%n", KILLS,
@@ -102,20 +114,13 @@ class CrashSafetyIT {
     void givenOnlineQos2Subscriber_whenBrokerIsKilledUnderLoad_thenNothingAcknowledgedIsLostAndNothingDuplicated()
             throws Exception {
         broker("crash-online-qos2", Files.createTempDirectory("it-crash-b"), roomyQueues());
-        CountingSubscriber subscriber = new CountingSubscriber("online-qos2", broker.port(), true);
-        clients = new AutoCloseable[] {subscriber};
-        assertThat(subscriber.connect()).isFalse();
-        subscriber.subscribe("crash/#", MqttQos.EXACTLY_ONCE);
-
+        CountingSubscriber subscriber = subscriber("online-qos2", true, MqttQos.EXACTLY_ONCE);
         long acknowledged = 0;
         for (int kill = 1; kill <= KILLS; kill++) {
             Set<String> acked = killUnderLoad("b" + kill, MqttQos.EXACTLY_ONCE, randomBetween(500, 3_000));
             acknowledged += acked.size();
             await("kill " + kill + ": the subscriber reconnected").atMost(PATIENCE).until(subscriber::connected);
-            int k = kill;
-            await("kill " + kill + ": every acknowledged message delivered").atMost(PATIENCE)
-                    .untilAsserted(() -> assertThat(subscriber.missing(acked))
-                            .as("kill %d: acknowledged (PUBREC 0x00) but not delivered", k).isEmpty());
+            awaitDelivered(subscriber, acked, "kill " + kill + " (PUBREC 0x00)");
         }
         assertThat(subscriber.duplicates()).as("QoS 2: each message reaches the application once [MQTT-4.3.3]")
                 .isEmpty();
@@ -153,11 +158,9 @@ class CrashSafetyIT {
     void givenQos2PublisherWithPubrecsOutstanding_whenBrokerIsKilled_thenItsResendsAreDeliveredOnce()
             throws Exception {
         broker("crash-qos2-publisher", Files.createTempDirectory("it-crash-c"), roomyQueues());
-        CountingSubscriber subscriber = new CountingSubscriber("qos2-receiver", broker.port(), true);
+        CountingSubscriber subscriber = subscriber("qos2-receiver", true, MqttQos.EXACTLY_ONCE);
         AckedPublisher publisher = new AckedPublisher("qos2-sender", broker.port(), MqttQos.EXACTLY_ONCE, true);
-        clients = new AutoCloseable[] {publisher, subscriber};
-        subscriber.connect();
-        subscriber.subscribe("crash/#", MqttQos.EXACTLY_ONCE);
+        clients.add(0, publisher);
         publisher.connect();
 
         int perCycle = 4_000;
@@ -180,8 +183,7 @@ class CrashSafetyIT {
                 all.add(prefix + "-" + i);
             }
             assertThat(publisher.completed()).as("every QoS 2 exchange ends with PUBCOMP").containsAll(all);
-            await(prefix + ": every message delivered").atMost(PATIENCE)
-                    .untilAsserted(() -> assertThat(subscriber.missing(all)).isEmpty());
+            awaitDelivered(subscriber, Set.copyOf(all), prefix);
         }
         assertThat(publisher.refused()).isEmpty();
         assertThat(subscriber.duplicates())
@@ -221,13 +223,10 @@ class CrashSafetyIT {
      * every acknowledged message is delivered when the subscriber drains, and then publishing is accepted again.
      */
     private void fillUntilRefused(String prefix) throws Exception {
-        CountingSubscriber subscriber = new CountingSubscriber("offline-" + prefix, broker.port(), false);
-        AckedPublisher publisher = new AckedPublisher("filler-" + prefix, broker.port(), MqttQos.AT_LEAST_ONCE, false)
-                .connect();
-        clients = new AutoCloseable[] {publisher, subscriber};
-        subscriber.connect();
-        subscriber.subscribe("crash/#", MqttQos.AT_LEAST_ONCE);
-        subscriber.disconnect();
+        CountingSubscriber subscriber = subscriber("offline-" + prefix, false, MqttQos.AT_LEAST_ONCE);
+        AckedPublisher publisher = new AckedPublisher("filler-" + prefix, broker.port(), MqttQos.AT_LEAST_ONCE, false);
+        clients.add(0, publisher);
+        publisher.connect();
 
         publisher.flood("crash/" + prefix, prefix, 20_000, 50, 1024);
         await("refusals once the disk is full").atMost(PATIENCE).until(() -> publisher.refused().size() >= 100
@@ -243,8 +242,7 @@ class CrashSafetyIT {
         assertThat(acked).as("accepted until the disk was full").hasSizeGreaterThan(500);
 
         assertThat(subscriber.connect()).isTrue();
-        await("every acknowledged message delivered").atMost(PATIENCE).untilAsserted(() -> assertThat(
-                subscriber.missing(acked)).as("acknowledged while the disk filled, then lost").isEmpty());
+        awaitDelivered(subscriber, acked, "after the disk filled");
         subscriber.disconnect();
 
         int[] attempt = {0};
@@ -267,13 +265,10 @@ class CrashSafetyIT {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void givenTornLastRecord_whenBrokerRestarts_thenItTruncatesTheTailAndKeepsEverythingBefore() throws Exception {
         broker("crash-torn-tail", Files.createTempDirectory("it-crash-e"), roomyQueues());
-        CountingSubscriber subscriber = new CountingSubscriber("torn-tail", broker.port(), false);
-        AckedPublisher publisher = new AckedPublisher("torn-pub", broker.port(), MqttQos.AT_LEAST_ONCE, false)
-                .connect();
-        clients = new AutoCloseable[] {publisher, subscriber};
-        subscriber.connect();
-        subscriber.subscribe("crash/#", MqttQos.AT_LEAST_ONCE);
-        subscriber.disconnect();
+        CountingSubscriber subscriber = subscriber("torn-tail", false, MqttQos.AT_LEAST_ONCE);
+        AckedPublisher publisher = new AckedPublisher("torn-pub", broker.port(), MqttQos.AT_LEAST_ONCE, false);
+        clients.add(0, publisher);
+        publisher.connect();
 
         publisher.flood("crash/torn", "e", 3_000, 200, 16);
         await("3,000 acknowledged").atMost(PATIENCE).until(() -> publisher.floodDone()
@@ -295,8 +290,7 @@ class CrashSafetyIT {
                 .contains("truncating it to the last valid record").contains("Recovered 1 persistent session(s)");
 
         assertThat(subscriber.connect()).isTrue();
-        await("everything acknowledged before the torn batch").atMost(PATIENCE)
-                .untilAsserted(() -> assertThat(subscriber.missing(before)).isEmpty());
+        awaitDelivered(subscriber, before, "before the torn batch");
         System.out.printf("CrashSafetyIT torn tail: %d of %d bytes kept, %,d messages before the torn batch all"
                 + " delivered (the torn batch's message %s)%n", size - 3, size, before.size(),
                 subscriber.received("e-last") ? "too" : "cut with it");
