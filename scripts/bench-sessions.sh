@@ -41,14 +41,14 @@ stop_pid() { # $1 signal, $2 pid: signals and waits until the process is gone
   while kill -0 "$2" 2>/dev/null; do sleep 0.05; done
 }
 # queues big enough that no limit drops or refuses anything in these runs (both brokers)
-queue_env=(BROKER_SESSION_MAX_QUEUED_MESSAGES=2000000 BROKER_SESSION_MAX_QUEUED_BYTES=1073741824
+queue_env=(BROKER_SESSION_MAX_QUEUED_MESSAGES=5000000 BROKER_SESSION_MAX_QUEUED_BYTES=1073741824
   BROKER_SESSION_MAX_TOTAL_QUEUED_BYTES=2147483648)
 
 # $1 label, $2 data dir, $3 persistence, $4 fsync, $5 port; prints the pid
 start_ours() {
   env BROKER_MQTT_HOST=127.0.0.1 BROKER_MQTT_PORT="$5" BROKER_AUTH_ALLOW_ANONYMOUS=true QUARKUS_HTTP_PORT="$(free_port)" \
     BROKER_SYS_INTERVAL=0 BROKER_SESSION_PERSISTENCE="$3" BROKER_SESSION_FSYNC="$4" BROKER_SESSION_DATA_DIR="$2" \
-    "${queue_env[@]}" "$JAVA_HOME/bin/java" -Xmx2g -jar broker-service/target/quarkus-app/quarkus-run.jar \
+    "${queue_env[@]}" "$JAVA_HOME/bin/java" -Xmx3g -jar broker-service/target/quarkus-app/quarkus-run.jar \
     >>"$work/$1.log" 2>&1 &
   echo $!
 }
@@ -77,7 +77,7 @@ listener $port 127.0.0.1
 allow_anonymous true
 persistence true
 persistence_location $work/mosquitto/
-max_queued_messages 2000000
+max_queued_messages 5000000
 log_dest file $work/mosquitto.log
 CONF
 chown -R mosquitto "$work" 2>/dev/null || true
