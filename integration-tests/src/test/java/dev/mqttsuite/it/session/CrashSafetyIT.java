@@ -187,7 +187,7 @@ class CrashSafetyIT {
         }
         assertThat(publisher.refused()).isEmpty();
         assertThat(subscriber.duplicates())
-                .as("a PUBLISH resent with DUP after the restart is not routed twice [MQTT-4.3.3-10]").isEmpty();
+                .as("a PUBLISH resent with DUP after the restart is not routed twice [MQTT-4.3.3-11]").isEmpty();
         System.out.printf("CrashSafetyIT QoS 2 publisher: %d kills with PUBRECs outstanding, %,d messages, 0 lost,"
                 + " 0 duplicates%n", cycles, all.size());
     }
