@@ -29,6 +29,10 @@ lines = [
     "better; latency and memory: lower is better).",
     "",
 ]
+# sections measured by other scripts (scripts/bench-sessions.sh), kept at the top of the results when regenerated
+sessions = os.path.join(os.path.dirname(md_path), "benchmarks-sessions.md")
+if os.path.exists(sessions):
+    lines += [open(sessions).read().rstrip(), "", "## This suite's broker vs Mosquitto: the standard scenarios", ""]
 with_before = any("before" in pair for pair in by.values())
 if with_before:
     lines[-1:-1] = ["`before` is the same scenarios run in the same session with the broker built from an earlier commit",

@@ -46,6 +46,12 @@ final class LeanClient {
 
     static CompletableFuture<LeanClient> connect(EventLoopGroup group, String host, int port, String clientId,
             String username, String password) {
+        return connect(group, host, port, clientId, username, password, true);
+    }
+
+    /** With {@code cleanSession=false}: a persistent session (MQTT 3.1.1 Clean Session 0). */
+    static CompletableFuture<LeanClient> connect(EventLoopGroup group, String host, int port, String clientId,
+            String username, String password, boolean cleanSession) {
         CompletableFuture<LeanClient> result = new CompletableFuture<>();
         LeanClient[] holder = new LeanClient[1];
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -95,7 +101,7 @@ final class LeanClient {
                 return;
             }
             MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect().clientId(clientId)
-                    .protocolVersion(MqttVersion.MQTT_3_1_1).cleanSession(true).keepAlive(60);
+                    .protocolVersion(MqttVersion.MQTT_3_1_1).cleanSession(cleanSession).keepAlive(60);
             if (username != null) {
                 connect.hasUser(true).username(username);
             }

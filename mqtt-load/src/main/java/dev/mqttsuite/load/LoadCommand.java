@@ -85,6 +85,17 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     Path json;
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
+    @Option(names = "--clean-session", defaultValue = "true", arity = "1",
+            description = "the subscribers' Clean Session flag; false: persistent sessions (queued while offline)")
+    boolean cleanSession;
+    @Option(names = "--offline", description = "subscribers subscribe, disconnect while the publishers run, then come"
+            + " back (Clean Session 0) and drain their queues; reports the drain rate")
+    boolean offline;
+    @Option(names = "--keep-queued", description = "with --offline: do not come back, leave the messages queued")
+    boolean keepQueued;
+    @Option(names = "--messages", defaultValue = "0",
+            description = "messages per publisher, then stop (instead of --duration)")
+    long messages;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadCommand()).execute(args));
@@ -120,11 +131,10 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         }
         AtomicBoolean measuring = new AtomicBoolean();
         List<LeanClient> subs = new ArrayList<>();
+        List<java.util.function.Consumer<MqttPublishMessage>> handlers = new ArrayList<>();
         for (int s = 0; s < subscribers; s++) {
             int subscriber = s;
-            LeanClient sub = LeanClient.connect(group, host, subPort > 0 ? subPort : port, "load-sub-" + s + "-" + ProcessHandle.current().pid(),
-                    username, password).get(30, TimeUnit.SECONDS);
-            sub.onPublish(message -> {
+            handlers.add(message -> {
                 ByteBuf p = message.payload();
                 int publisher = p.getInt(p.readerIndex());
                 int seq = p.getInt(p.readerIndex() + 4);
@@ -142,6 +152,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
                     latency.recordValue(Math.max(0, (System.nanoTime() - sentAt) / 1000));
                 }
             });
+            LeanClient sub = subscriber(group, s, handlers.get(s));
             if (wildcard) {
                 sub.subscribe(subPrefix + "load/#", qos).get();
             } else if (sharedTopic) {
@@ -154,14 +165,19 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
             subs.add(sub);
         }
         Thread.sleep(500); // let the SUBACKs land before publishing (setup, not measurement)
+        if (offline) {
+            subs.forEach(LeanClient::close); // DISCONNECT: Clean Session 0 keeps the session and queues for it
+            subs.clear();
+        }
 
         AtomicBoolean running = new AtomicBoolean(true);
         LongAdder sent = new LongAdder();
+        LongAdder acked = new LongAdder();
         List<Publisher> pubs = new ArrayList<>();
         for (int p = 0; p < publishers; p++) {
             LeanClient client = LeanClient.connect(group, host, port, "load-pub-" + p + "-" + ProcessHandle.current()
                     .pid(), username, password).get(30, TimeUnit.SECONDS);
-            pubs.add(new Publisher(p, client, sharedTopic ? "load/t" : "load/t" + p, running, sent));
+            pubs.add(new Publisher(p, client, sharedTopic ? "load/t" : "load/t" + p, running, sent, acked));
         }
         long cpuStart = processCpuNanos();
         long start = System.nanoTime();
@@ -170,7 +186,13 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
                 .setStyle(ProgressBarStyle.ASCII).setUnit(" s", 1).build();
         long receivedAtMeasureStart = 0;
         long sentAtMeasureStart = 0;
-        for (int second = 1; second <= warmup + duration; second++) {
+        if (messages > 0) {
+            // a fixed number of messages: wait until each publisher sent them and had them acknowledged
+            while (pubs.stream().anyMatch(p -> p.seq < messages || qos > 0 && p.inflight.get() > 0)) {
+                Thread.sleep(50);
+            }
+        }
+        for (int second = 1; messages == 0 && second <= warmup + duration; second++) {
             Thread.sleep(1000);
             if (second == warmup) {
                 latency.reset();
@@ -183,6 +205,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
                 bar.setExtraMessage(String.format(Locale.ROOT, " sent %,d received %,d", sent.sum(), received.sum()));
             }
         }
+        double measuredSeconds = messages > 0 ? (System.nanoTime() - start) / 1e9 : duration;
         long measuredReceived = received.sum() - receivedAtMeasureStart;
         long measuredSent = sent.sum() - sentAtMeasureStart;
         measuring.set(false);
@@ -192,27 +215,63 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         if (bar != null) {
             bar.close();
         }
-        // drain: wait until deliveries stop arriving (at most 10 s)
+        // the QoS 1 PUBACKs still on their way (at most 10 s)
+        for (int i = 0; i < 100 && qos > 0 && pubs.stream().anyMatch(p -> p.inflight.get() > 0); i++) {
+            Thread.sleep(100);
+        }
         long expectedPerMessage = subscribers; // every subscriber matches every message in each topic layout
-        long last = -1;
-        for (int i = 0; i < 100 && received.sum() != last; i++) {
-            last = received.sum();
-            Thread.sleep(200);
+        double drainSeconds = 0;
+        if (offline && !keepQueued) {
+            // back with Clean Session 0: the queued messages arrive; until all did, or none for 5 s
+            long drainStart = System.nanoTime();
+            for (int s = 0; s < subscribers; s++) {
+                subs.add(subscriber(group, s, handlers.get(s)));
+            }
+            long target = (qos == 0 ? sent.sum() : acked.sum()) * expectedPerMessage;
+            long last = -1;
+            long lastChange = System.nanoTime();
+            while (received.sum() < target && System.nanoTime() - lastChange < 5_000_000_000L) {
+                if (received.sum() != last) {
+                    last = received.sum();
+                    lastChange = System.nanoTime();
+                }
+                Thread.sleep(20);
+            }
+            drainSeconds = (System.nanoTime() - drainStart) / 1e9 - (received.sum() < target ? 5 : 0);
+        } else {
+            // drain: wait until deliveries stop arriving (at most 20 s)
+            long last = -1;
+            for (int i = 0; i < 100 && received.sum() != last; i++) {
+                last = received.sum();
+                Thread.sleep(200);
+            }
         }
         Histogram h = latency.getIntervalHistogram();
         long totalSent = sent.sum();
-        long expected = totalSent * expectedPerMessage;
-        long lost = Math.max(0, expected - received.sum());
+        // lost: acknowledged (QoS 1: PUBACK received; QoS 0: sent) but never delivered
+        long expected = (qos == 0 ? totalSent : acked.sum()) * expectedPerMessage;
+        long lost = keepQueued ? 0 : Math.max(0, expected - received.sum());
         pubs.forEach(p -> p.client.close());
         subs.forEach(LeanClient::close);
         return String.format(Locale.ROOT, "{\"name\":\"%s\",\"mode\":\"pubsub\",\"publishers\":%d,\"subscribers\":%d,"
                 + "\"qos\":%d,\"payload\":%d,\"rate\":%d,\"duration\":%d,\"sent\":%d,\"received\":%d,\"lost\":%d,"
                 + "\"duplicates\":%d,\"sendRate\":%.0f,\"receiveRate\":%.0f,\"p50us\":%d,\"p99us\":%d,\"p999us\":%d,"
-                + "\"maxus\":%d,\"toolCpu\":%.2f}",
+                + "\"maxus\":%d,\"toolCpu\":%.2f,\"cleanSession\":%b,\"offline\":%b,\"acked\":%d,"
+                + "\"drainRate\":%.0f}",
                 name, publishers, subscribers, qos, payloadSize, rate, duration, totalSent, received.sum(), lost,
-                duplicates.sum(), measuredSent / (double) duration, measuredReceived / (double) duration,
+                duplicates.sum(), measuredSent / measuredSeconds, measuredReceived / measuredSeconds,
                 h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
-                h.getMaxValue(), cpuSeconds / wallSeconds);
+                h.getMaxValue(), cpuSeconds / wallSeconds, cleanSession && !offline, offline, acked.sum(),
+                drainSeconds > 0 ? received.sum() / drainSeconds : 0);
+    }
+
+    private LeanClient subscriber(EventLoopGroup group, int s, java.util.function.Consumer<MqttPublishMessage> handler)
+            throws Exception {
+        LeanClient sub = LeanClient.connect(group, host, subPort > 0 ? subPort : port, "load-sub-" + s + "-"
+                + ProcessHandle.current().pid(), username, password, cleanSession && !offline)
+                .get(30, TimeUnit.SECONDS);
+        sub.onPublish(handler);
+        return sub;
     }
 
     /** One publisher: flat out (bounded by socket writability and the QoS 1 window) or paced. */
@@ -224,11 +283,13 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         final LongAdder sent;
         final AtomicInteger inflight = new AtomicInteger();
         final long intervalNanos;
-        int seq;
+        final LongAdder acked;
+        volatile int seq;
         int packetId;
         long startNanos;
 
-        Publisher(int id, LeanClient client, String topic, AtomicBoolean running, LongAdder sent) {
+        Publisher(int id, LeanClient client, String topic, AtomicBoolean running, LongAdder sent, LongAdder acked) {
+            this.acked = acked;
             this.id = id;
             this.client = client;
             this.topic = topic;
@@ -237,6 +298,7 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
             this.intervalNanos = rate > 0 ? (long) (1e9 * publishers / rate) : 0;
             client.onWritable(this::scheduleMaxRate);
             client.onAck(ackId -> {
+                acked.increment();
                 if (inflight.decrementAndGet() == window / 2) {
                     scheduleMaxRate();
                 }
@@ -260,7 +322,8 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
 
         private void maxRate() {
             int batch = 0;
-            while (running.get() && client.writable() && (qos == 0 || inflight.get() < window) && batch < 1024) {
+            while (running.get() && client.writable() && (qos == 0 || inflight.get() < window) && batch < 1024
+                    && (messages == 0 || seq < messages)) {
                 sendOne();
                 batch++;
             }
@@ -276,7 +339,8 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
             }
             long due = (System.nanoTime() - startNanos) / intervalNanos;
             int budget = 2000;
-            while (seq < due && budget-- > 0 && (qos == 0 || inflight.get() < window)) {
+            while (seq < due && budget-- > 0 && (qos == 0 || inflight.get() < window)
+                    && (messages == 0 || seq < messages)) {
                 sendOne();
             }
             client.flush();

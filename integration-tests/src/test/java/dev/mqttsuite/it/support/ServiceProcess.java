@@ -68,18 +68,22 @@ public final class ServiceProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /** The file its output is appended to (across restarts). */
+    public Path logFile() {
+        return ROOT.resolve("integration-tests/target/it-logs").resolve(name + ".log");
+    }
+
     public ServiceProcess start() {
         Path app = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(app)) {
             throw new IllegalStateException(app + " is missing: build with ./mvnw package (or verify) first");
         }
         try {
-            Path logs = ROOT.resolve("integration-tests/target/it-logs");
-            Files.createDirectories(logs);
+            Files.createDirectories(logFile().getParent());
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", app.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
             builder.environment().putAll(environment);
             process = builder.start();
         } catch (IOException e) {

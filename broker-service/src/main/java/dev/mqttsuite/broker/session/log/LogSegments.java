@@ -71,14 +71,23 @@ final class LogSegments {
         return out;
     }
 
-    /** Creates segment {@code n} with its header, written through to disk. */
+    /**
+     * Creates segment {@code n} with its header, written through to disk. A failure (a full disk) removes the file
+     * again, so that the next attempt can create it.
+     */
     FileChannel create(long n) throws IOException {
         FileChannel channel = FileChannel.open(segment(n), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        ByteBuffer header = ByteBuffer.allocate(HEADER).putInt(MAGIC).putInt(VERSION).flip();
-        while (header.hasRemaining()) {
-            channel.write(header);
+        try {
+            ByteBuffer header = ByteBuffer.allocate(HEADER).putInt(MAGIC).putInt(VERSION).flip();
+            while (header.hasRemaining()) {
+                channel.write(header);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(segment(n));
+            throw e;
         }
-        channel.force(true);
         syncDirectory();
         return channel;
     }

@@ -436,6 +436,11 @@ public final class SessionLog implements SessionJournal {
             commitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return null;
         } catch (IOException e) {
+            try {
+                channel.truncate(segmentSize); // the partial frame: its space back, a segment that reads to its end
+            } catch (IOException ignored) {
+                LOG.debugf("Session log: cannot cut the failed frame: %s", ignored.toString());
+            }
             return e;
         }
     }
@@ -525,7 +530,12 @@ public final class SessionLog implements SessionJournal {
                     state.will(), state.owner()));
         }
         Path file = files.snapshot(from);
-        SessionSnapshot.write(file, states);
+        try {
+            SessionSnapshot.write(file, states);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".tmp")); // its space, for the next try
+            throw e;
+        }
         files.syncDirectory();
         long size = Files.size(file);
         long freed = 0;
