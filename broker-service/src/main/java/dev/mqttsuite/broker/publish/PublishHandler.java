@@ -9,6 +9,7 @@ import dev.mqttsuite.broker.message.PublishProperties;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.protocol.Props;
 import dev.mqttsuite.broker.routing.MessagePublisher;
+import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.reason.DisconnectReasonCode;
 import dev.mqttsuite.reason.Mqtt3Mapping;
 import dev.mqttsuite.reason.PubackReasonCode;
@@ -129,17 +130,30 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
                 return;
             }
             if (failure != null) {
-                LOG.warnf("Message on %s from %s not accepted (retained store, journal or cluster): %s", topic,
-                        connection.clientId(),
-                        failure.toString());
+                PubackReasonCode code = refusalOf(failure);
+                if (code == PubackReasonCode.IMPLEMENTATION_SPECIFIC_ERROR) {
+                    LOG.warnf("Message on %s from %s not accepted (retained store or cluster): %s", topic,
+                            connection.clientId(), failure.toString());
+                } // a session journal failure is logged once by the journal, not per message
                 if (qos == 2) {
                     connection.session().releaseInboundQos2(packetId);
                 }
-                reject(connection, qos, packetId, PubackReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
+                reject(connection, qos, packetId, code);
             } else {
                 acknowledge(connection, qos, packetId, success);
             }
         }));
+    }
+
+    /** 0x97/0x80 when the session journal could not keep the message, 0x83 for the retained store or the cluster. */
+    private static PubackReasonCode refusalOf(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof SessionJournal.NotDurable notDurable) {
+            return notDurable.refusal() == SessionJournal.Refusal.QUOTA_EXCEEDED ? PubackReasonCode.QUOTA_EXCEEDED
+                    : PubackReasonCode.UNSPECIFIED_ERROR;
+        }
+        return PubackReasonCode.IMPLEMENTATION_SPECIFIC_ERROR;
     }
 
     private TopicName resolveTopic(MqttConnection connection, String topicName, MqttProperties props) {

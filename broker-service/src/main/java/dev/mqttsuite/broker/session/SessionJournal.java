@@ -25,6 +25,20 @@ public interface SessionJournal {
         UNAVAILABLE
     }
 
+    /** What a failed {@link #barrier} completes with: the records were not made durable, and why. */
+    final class NotDurable extends RuntimeException {
+        private final Refusal refusal;
+
+        public NotDurable(Refusal refusal, String message) {
+            super(message, null, false, false);
+            this.refusal = refusal;
+        }
+
+        public Refusal refusal() {
+            return refusal;
+        }
+    }
+
     /** A new session that outlives its connection, or a session that now does: its whole state follows. */
     default void opened(Session session, long expiryIntervalSeconds) {
     }

@@ -395,12 +395,13 @@ public final class SessionLog implements SessionJournal {
             }
             pending.addAndGet(-records);
             boolean ok = error == null && failure == null;
+            NotDurable notDurable = ok ? null : new NotDurable(error != null ? classify(error) : failure,
+                    "session log not written: " + (error != null ? error.getMessage() : "failed earlier"));
             for (CompletableFuture<Void> b : barriers) {
                 if (ok) {
                     b.complete(null);
                 } else {
-                    b.completeExceptionally(new IOException("session log not written: "
-                            + (error != null ? error.getMessage() : "failed earlier")));
+                    b.completeExceptionally(notDurable);
                 }
             }
             if (error != null) {
