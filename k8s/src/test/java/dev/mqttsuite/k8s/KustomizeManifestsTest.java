@@ -306,6 +306,134 @@ class KustomizeManifestsTest {
         assertThat(store.path("data").path("RETAINED_STORAGE").asText()).isEqualTo("postgresql");
     }
 
+    private static JsonNode named(List<JsonNode> docs, String kind, String name) {
+        return ofKind(docs, kind).stream().filter(d -> name(d).equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(kind + " " + name + " is rendered"));
+    }
+
+    /** An env entry's valueFrom.fieldRef.fieldPath, or null. */
+    private static String fieldRef(JsonNode container, String env) {
+        for (JsonNode e : container.path("env")) {
+            if (e.path("name").asText().equals(env)) {
+                return e.path("valueFrom").path("fieldRef").path("fieldPath").asText(null);
+            }
+        }
+        return null;
+    }
+
+    /** Every key of a module's defaults file, commented-out ones included, as the environment variable it reads. */
+    private static Set<String> environmentNames(String module) throws IOException {
+        Set<String> names = new HashSet<>();
+        Matcher m = Pattern.compile("(?m)^#?([a-z][a-z0-9.-]*)=").matcher(Files.readString(
+                ROOT.resolve(module).resolve("src/main/resources/application.properties")));
+        while (m.find()) {
+            names.add(m.group(1).toUpperCase().replaceAll("[^A-Z0-9]", "_"));
+        }
+        return names;
+    }
+
+    @Test
+    void prodBrokersFormOneClusterThroughAHeadlessServiceAndDnsDiscovery() throws Exception {
+        List<JsonNode> docs = render("prod");
+        JsonNode broker = named(docs, "StatefulSet", "broker-service");
+        JsonNode container = containers(broker).get(0);
+        Map<String, String> env = environment(docs, container);
+        Properties defaults = defaults("broker-service");
+        assertThat(env).as("prod brokers cluster with DNS discovery")
+                .containsEntry("BROKER_CLUSTER_ENABLED", "true").containsEntry("BROKER_CLUSTER_DISCOVERY", "dns");
+        assertThat(environmentNames("broker-service")).as("every BROKER_CLUSTER_* variable is a broker setting")
+                .containsAll(env.keySet().stream().filter(k -> k.startsWith("BROKER_CLUSTER_")).toList());
+        assertThat(fieldRef(container, "BROKER_CLUSTER_HOST")).as("the pod IP is the announced cluster address")
+                .isEqualTo("status.podIP");
+        assertThat(fieldRef(container, "BROKER_CLUSTER_NODE_ID")).as("the node id is the pod name")
+                .isEqualTo("metadata.name");
+
+        JsonNode headless = named(docs, "Service", env.get("BROKER_CLUSTER_DNS_SERVICE").split("\\.")[0]);
+        assertThat(headless.path("spec").path("clusterIP").asText()).as("a headless Service").isEqualTo("None");
+        assertThat(headless.path("spec").path("publishNotReadyAddresses").asBoolean())
+                .as("starting brokers are listed: readiness waits for the cluster join").isTrue();
+        assertThat(podsSelectedBy(docs, map(headless.path("spec").path("selector")))).containsExactly(broker);
+        int hazelcast = Integer.parseInt(env.getOrDefault("BROKER_CLUSTER_PORT",
+                defaults.getProperty("broker.cluster.port")));
+        int grpc = Integer.parseInt(env.getOrDefault("BROKER_CLUSTER_GRPC_PORT",
+                defaults.getProperty("broker.cluster.grpc-port")));
+        Map<Integer, Integer> servicePorts = new HashMap<>();
+        for (JsonNode port : headless.path("spec").path("ports")) {
+            servicePorts.put(port.path("port").asInt(), containerPorts(broker).get(port.path("targetPort").asText()));
+        }
+        assertThat(servicePorts).as("the headless Service serves the Hazelcast and gRPC cluster ports")
+                .containsEntry(hazelcast, hazelcast).containsEntry(grpc, grpc);
+    }
+
+    @Test
+    void prodClusterPortsAreReachableFromBrokerPodsOnly() throws Exception {
+        List<JsonNode> docs = render("prod");
+        JsonNode broker = named(docs, "StatefulSet", "broker-service");
+        Map<String, String> brokerLabels = map(broker.path("spec").path("template").path("metadata").path("labels"));
+        Map<String, String> env = environment(docs, containers(broker).get(0));
+        Set<Integer> clusterPorts = Set.of(Integer.parseInt(env.get("BROKER_CLUSTER_PORT")),
+                Integer.parseInt(env.get("BROKER_CLUSTER_GRPC_PORT")));
+        Set<Integer> admittedFromBrokers = new HashSet<>();
+        for (JsonNode np : ofKind(docs, "NetworkPolicy")) {
+            if (!selects(map(np.path("spec").path("podSelector").path("matchLabels")), brokerLabels)) {
+                continue;
+            }
+            for (JsonNode rule : np.path("spec").path("ingress")) {
+                Set<Integer> ports = new HashSet<>();
+                rule.path("ports").forEach(p -> ports.add(p.path("port").asInt()));
+                boolean coversCluster = ports.isEmpty() || ports.stream().anyMatch(clusterPorts::contains);
+                if (!coversCluster) {
+                    continue;
+                }
+                assertThat(rule.path("from").size())
+                        .as("NetworkPolicy %s: a rule for the cluster ports names its peers", name(np)).isPositive();
+                for (JsonNode peer : rule.path("from")) {
+                    assertThat(peer.has("namespaceSelector") || peer.has("ipBlock"))
+                            .as("NetworkPolicy %s: cluster ports only from this namespace's pods", name(np)).isFalse();
+                    assertThat(selects(map(peer.path("podSelector").path("matchLabels")), brokerLabels))
+                            .as("NetworkPolicy %s: cluster ports only from broker pods", name(np)).isTrue();
+                    assertThat(podsSelectedBy(docs, map(peer.path("podSelector").path("matchLabels"))))
+                            .as("NetworkPolicy %s: no other workload matches the peer selector", name(np))
+                            .containsExactly(broker);
+                }
+                admittedFromBrokers.addAll(ports);
+            }
+        }
+        assertThat(admittedFromBrokers).as("brokers reach each other's cluster ports").containsAll(clusterPorts);
+    }
+
+    @Test
+    void prodBrokersStopOneAtATimeAndDrainBeforeSigterm() throws Exception {
+        List<JsonNode> docs = render("prod");
+        JsonNode broker = named(docs, "StatefulSet", "broker-service");
+        Map<String, String> labels = map(broker.path("spec").path("template").path("metadata").path("labels"));
+        List<JsonNode> budgets = ofKind(docs, "PodDisruptionBudget").stream()
+                .filter(pdb -> selects(map(pdb.path("spec").path("selector").path("matchLabels")), labels)).toList();
+        assertThat(budgets).as("one PodDisruptionBudget for the brokers").hasSize(1);
+        assertThat(budgets.get(0).path("spec").path("maxUnavailable").asInt()).as("one broker down at a time")
+                .isEqualTo(1);
+
+        JsonNode command = containers(broker).get(0).path("lifecycle").path("preStop").path("exec").path("command");
+        assertThat(command.size()).as("a preStop hook: sleep N").isEqualTo(2);
+        assertThat(command.get(0).asText()).isEqualTo("sleep");
+        int preStop = command.get(1).asInt();
+        assertThat(preStop).as("seconds for the endpoints and the load balancer to drop the pod").isBetween(3, 30);
+        assertThat(broker.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asInt())
+                .as("grace period = preStop + the graceful stop (listeners, cluster leave, session snapshot)")
+                .isGreaterThanOrEqualTo(preStop + 30);
+    }
+
+    @Test
+    void devRunsASingleBrokerWithoutCluster() throws Exception {
+        List<JsonNode> docs = render("dev");
+        JsonNode broker = named(docs, "StatefulSet", "broker-service");
+        assertThat(broker.path("spec").path("replicas").asInt()).isEqualTo(1);
+        assertThat(environment(docs, containers(broker).get(0)).getOrDefault("BROKER_CLUSTER_ENABLED",
+                defaults("broker-service").getProperty("broker.cluster.enabled"))).isEqualTo("false");
+        assertThat(ofKind(docs, "Service").stream().map(KustomizeManifestsTest::name)).as("no cluster Service")
+                .doesNotContain("broker-cluster");
+    }
+
     @Test
     void theGrafanaDashboardOnlyUsesMetricsTheServicesExport() throws Exception {
         ObjectMapper json = JsonMapper.builder().build();

@@ -96,12 +96,13 @@ public final class BrokerCluster implements AutoCloseable {
         ClusterMember member;
         try {
             member = ClusterMember.start(new ClusterMember.Settings(config.name(), nodeId, config.host(),
-                    hazelcastPort, config.members().orElse(List.of()), config.host(), server.actualPort(),
-                    config.failureTimeout(), config.joinTimeout()));
+                    hazelcastPort, config.members().orElse(List.of()), dnsService(config), config.host(),
+                    server.actualPort(), config.failureTimeout(), config.joinTimeout()));
         } catch (RuntimeException e) {
             server.close();
             throw new IllegalStateException("Cannot join the cluster on " + config.host() + ":" + hazelcastPort
-                    + " (broker.cluster.port, broker.cluster.members): " + rootMessage(e), e);
+                    + " (broker.cluster.port, broker.cluster.discovery, broker.cluster.members,"
+                    + " broker.cluster.dns-service): " + rootMessage(e), e);
         }
         ClusterRouteTable routes = new ClusterRouteTable(new LocalRouteTable(maxTopicLevels));
         RemoteRoutes remote = new RemoteRoutes(maxTopicLevels);
@@ -186,6 +187,12 @@ public final class BrokerCluster implements AutoCloseable {
         }
         member.close();
         LOG.infof("Cluster node %s left the cluster %s", nodeId, config.name());
+    }
+
+    /** The headless Service's DNS name with discovery dns; null (the members list) otherwise. */
+    private static String dnsService(BrokerConfig.Cluster config) {
+        return config.discovery() == BrokerConfig.Cluster.Discovery.DNS
+                ? config.dnsService().map(String::trim).orElseThrow() : null;
     }
 
     private static int freePort(String host) {

@@ -15,6 +15,9 @@ public final class ClusterConfigValidator {
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** A DNS name of 1-63 character labels, optionally ending with the root dot; no port, no scheme. */
+    private static final Pattern DNS_NAME = Pattern.compile("(?=.{1,254}$)"
+            + "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
     private ClusterConfigValidator() {
     }
@@ -48,6 +51,7 @@ public final class ClusterConfigValidator {
                 problems.add("broker.cluster.members: '" + member + "' must be host:port (port 1-65535)");
             }
         }
+        problems.addAll(discoveryProblems(cluster));
         if (cluster.failureTimeout().toSeconds() < 2) {
             problems.add("broker.cluster.failure-timeout must be at least 2s");
         }
@@ -67,6 +71,31 @@ public final class ClusterConfigValidator {
         }
         if (forward.reconnectDelay().isNegative() || forward.reconnectDelay().isZero()) {
             problems.add("broker.cluster.forward.reconnect-delay must be positive");
+        }
+        return problems;
+    }
+
+    private static List<String> discoveryProblems(BrokerConfig.Cluster cluster) {
+        List<String> problems = new ArrayList<>();
+        if (cluster.discovery() == BrokerConfig.Cluster.Discovery.MEMBERS) {
+            cluster.dnsService().ifPresent(dns -> problems.add("broker.cluster.dns-service=" + dns
+                    + " is only used with broker.cluster.discovery=dns"));
+            return problems;
+        }
+        String dns = cluster.dnsService().map(String::trim).orElse("");
+        if (dns.isEmpty()) {
+            problems.add("broker.cluster.dns-service must be set with broker.cluster.discovery=dns: the DNS name of"
+                    + " the brokers' headless Service, e.g. broker-cluster.mqtt.svc.cluster.local");
+        } else if (!DNS_NAME.matcher(dns).matches()) {
+            problems.add("broker.cluster.dns-service=" + dns
+                    + " must be a DNS name (letters, digits, '-' and '.'; no port, no scheme)");
+        }
+        if (cluster.members().filter(members -> !members.isEmpty()).isPresent()) {
+            problems.add("broker.cluster.members is not used with broker.cluster.discovery=dns: remove it");
+        }
+        if (cluster.port() == 0) {
+            problems.add("broker.cluster.port=0 is not allowed with broker.cluster.discovery=dns: DNS gives the"
+                    + " members' addresses only, so every broker must listen on the same, fixed port");
         }
         return problems;
     }

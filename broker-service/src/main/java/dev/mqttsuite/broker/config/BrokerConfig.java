@@ -390,6 +390,20 @@ public interface BrokerConfig {
         /** The members to join (host:port of their Hazelcast port); this broker's own address may be in the list. */
         Optional<List<String>> members();
 
+        /**
+         * How this broker finds the other members: {@code members} (the TCP/IP list in broker.cluster.members) or
+         * {@code dns} (the addresses a headless Service's name resolves to, broker.cluster.dns-service).
+         */
+        @WithDefault("members")
+        Discovery discovery();
+
+        /**
+         * With discovery {@code dns}: the DNS name of the headless Service whose addresses are the brokers' pods
+         * (e.g. broker-cluster.mqtt.svc.cluster.local). Every broker listens on the same broker.cluster.port.
+         */
+        @WithName("dns-service")
+        Optional<String> dnsService();
+
         /** The port of the gRPC server other brokers forward messages to; 0 picks a free port. */
         @WithName("grpc-port")
         @WithDefault("5801")
@@ -429,6 +443,14 @@ public interface BrokerConfig {
             @WithName("reconnect-delay")
             @WithDefault("500ms")
             Duration reconnectDelay();
+        }
+
+        /** How a broker finds the other members of its cluster. */
+        enum Discovery {
+            /** A fixed TCP/IP list (broker.cluster.members). */
+            MEMBERS,
+            /** Hazelcast's Kubernetes discovery in DNS lookup mode: no Kubernetes API permissions needed. */
+            DNS
         }
     }
 }

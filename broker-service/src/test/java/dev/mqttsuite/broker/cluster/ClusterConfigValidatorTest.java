@@ -31,6 +31,43 @@ class ClusterConfigValidatorTest {
                 Map.of("broker.cluster.port", "99999")).cluster())).isEmpty();
     }
 
+    @Test
+    void givenDnsDiscoveryWithAServiceName_thenValid() {
+        assertThat(ClusterConfigValidator.problems(BrokerConfigValidatorTest.config(Map.of(
+                "broker.cluster.enabled", "true", "broker.cluster.discovery", "dns",
+                "broker.cluster.dns-service", "broker-cluster.mqtt.svc.cluster.local")).cluster())).isEmpty();
+        assertThat(ClusterConfigValidator.problems(BrokerConfigValidatorTest.config(Map.of(
+                "broker.cluster.enabled", "true", "broker.cluster.discovery", "DNS",
+                "broker.cluster.dns-service", "broker-cluster")).cluster())).as("a name relative to the pod's namespace")
+                .isEmpty();
+    }
+
+    @Test
+    void givenDnsDiscoveryWithoutAServiceName_thenTheProblemNamesDnsService() {
+        assertThat(ClusterConfigValidator.problems(BrokerConfigValidatorTest.config(
+                on("broker.cluster.discovery", "dns")).cluster()))
+                .singleElement().asString().contains("broker.cluster.dns-service");
+    }
+
+    @ParameterizedTest(name = "discovery {0} with {1}={2} is refused")
+    @CsvSource(delimiter = ';', value = {
+        "dns; broker.cluster.dns-service=broker-cluster:5701; broker.cluster.dns-service",
+        "dns; broker.cluster.dns-service=http://broker-cluster; broker.cluster.dns-service",
+        "dns; broker.cluster.members=10.0.0.1:5701; broker.cluster.members",
+        "dns; broker.cluster.port=0; broker.cluster.port",
+        "members; broker.cluster.dns-service=broker-cluster; broker.cluster.dns-service"
+    })
+    void givenADiscoveryWithAnotherDiscoverysSetting_thenTheProblemNamesTheKey(String discovery, String setting,
+            String named) {
+        Map<String, String> settings = on("broker.cluster.discovery", discovery);
+        if ("dns".equals(discovery)) {
+            settings.put("broker.cluster.dns-service", "broker-cluster");
+        }
+        settings.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        assertThat(ClusterConfigValidator.problems(BrokerConfigValidatorTest.config(settings).cluster()))
+                .anyMatch(problem -> problem.contains(named));
+    }
+
     @ParameterizedTest(name = "{0}={1} is refused")
     @CsvSource(delimiter = ';', value = {
         "broker.cluster.members; 127.0.0.1:5701,localhost; broker.cluster.members",

@@ -17,9 +17,11 @@ import org.jboss.logging.Logger;
 
 /**
  * This broker's embedded Hazelcast member: membership, failure detection and the cluster's data structures (the route
- * table). Configured entirely here, from {@code broker.cluster.*}: TCP/IP join on a fixed member list (multicast and
- * auto-detection off), phone-home off, logging through JBoss logging (slf4j binding), no shutdown hook (Quarkus owns
- * shutdown). Its gRPC address and node id are member attributes, which is how peers find each other's message port.
+ * table). Configured entirely here, from {@code broker.cluster.*}: TCP/IP join on a fixed member list, or Hazelcast's
+ * Kubernetes discovery in DNS lookup mode (the addresses a headless Service's name resolves to; no Kubernetes API
+ * calls, so no permissions), multicast and auto-detection off, phone-home off, logging through JBoss logging (slf4j
+ * binding), no shutdown hook (Quarkus owns shutdown). Its gRPC address and node id are member attributes, which is how
+ * peers find each other's message port.
  */
 public final class ClusterMember implements AutoCloseable {
 
@@ -30,9 +32,12 @@ public final class ClusterMember implements AutoCloseable {
     /** Member attribute: the broker's node id. */
     public static final String NODE_ID = "mqtt.node";
 
-    /** What a member needs to start. */
+    /**
+     * What a member needs to start. {@code dnsService} null: join the TCP/IP list {@code members} (empty: this member
+     * alone); otherwise discover the members by resolving that DNS name (a headless Service), each at {@code port}.
+     */
     public record Settings(String clusterName, String nodeId, String host, int port, List<String> members,
-            String grpcHost, int grpcPort, Duration failureTimeout, Duration joinTimeout) {
+            String dnsService, String grpcHost, int grpcPort, Duration failureTimeout, Duration joinTimeout) {
     }
 
     private final HazelcastInstance hazelcast;
@@ -70,6 +75,10 @@ public final class ClusterMember implements AutoCloseable {
         long joinSeconds = Math.max(1, settings.joinTimeout().toSeconds());
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.max.wait.seconds.before.join", Long.toString(joinSeconds));
+        // Brokers that started apart (a DNS answer cached before the others existed, a healed partition) find each
+        // other within seconds instead of Hazelcast's default first merge check after 5 minutes.
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
         config.getMemberAttributeConfig().setAttribute(GRPC_ADDRESS, settings.grpcHost() + ":" + settings.grpcPort());
         config.getMemberAttributeConfig().setAttribute(NODE_ID, settings.nodeId());
         config.getJetConfig().setEnabled(false);
@@ -82,9 +91,17 @@ public final class ClusterMember implements AutoCloseable {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds((int) joinSeconds)
-                .setMembers(new ArrayList<>(settings.members().isEmpty()
-                        ? List.of(settings.host() + ":" + settings.port()) : settings.members()));
+        if (settings.dnsService() != null) {
+            // DNS lookup mode of the discovery built into the hazelcast jar: A records of the name, each at port
+            join.getTcpIpConfig().setEnabled(false);
+            join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", settings.dnsService())
+                    .setProperty("service-port", Integer.toString(settings.port()));
+        } else {
+            join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds((int) joinSeconds)
+                    .setMembers(new ArrayList<>(settings.members().isEmpty()
+                            ? List.of(settings.host() + ":" + settings.port()) : settings.members()));
+        }
         return config;
     }
 

@@ -26,7 +26,7 @@ public final class TestMembers implements AutoCloseable {
     public ClusterMember start(int index) {
         List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         ClusterMember member = ClusterMember.start(new ClusterMember.Settings(clusterName, "node-" + (index + 1),
-                "127.0.0.1", ports.get(index), members, "127.0.0.1", 40000 + index, Duration.ofSeconds(4),
+                "127.0.0.1", ports.get(index), members, null, "127.0.0.1", 40000 + index, Duration.ofSeconds(4),
                 Duration.ofSeconds(1)));
         started.add(member);
         return member;
