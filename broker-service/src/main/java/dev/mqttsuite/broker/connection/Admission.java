@@ -37,6 +37,8 @@ public final class Admission {
                     .description("Connections refused or closed by a limit before authentication completed")
                     .register(registry));
         }
+        Gauge.builder("mqtt.connections.open", connections, AtomicInteger::get)
+                .description("Sockets on the MQTT listeners, authenticated or not").register(registry);
         Gauge.builder("mqtt.connections.pending.authentication", pendingAuth, AtomicInteger::get)
                 .description("Connections waiting for the authentication backend").register(registry);
     }
