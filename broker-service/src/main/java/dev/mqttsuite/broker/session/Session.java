@@ -273,8 +273,8 @@ public final class Session {
      * Queues a delivery. Called by the routing publisher on its own event loop. When the subscriber is online but its
      * queue is above the high watermark, the publisher's socket is paused until the queue drains (TCP back-pressure,
      * nothing dropped). A full queue (messages, bytes, or the broker-wide budget) applies the overflow policy
-     * ({@link BrokerConfig.QueueOverflow}); every loss is counted, and logged once per session. A QoS 1/2 delivery to a session
-     * that outlives its connection is recorded in the journal before the publisher is acknowledged.
+     * ({@link BrokerConfig.QueueOverflow}); every loss is counted, and logged once per session. A QoS 1/2 delivery to a
+     * session that outlives its connection is recorded in the journal before the publisher is acknowledged.
      *
      * @param publisher the publishing connection (paused under back-pressure), or null for broker-generated messages
      */

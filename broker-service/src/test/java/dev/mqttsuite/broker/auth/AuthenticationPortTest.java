@@ -97,8 +97,8 @@ class AuthenticationPortTest extends BrokerTest {
                 .password("secret".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
         assertThatThrownBy(() -> bob.connectWith().cleanStart(false).sessionExpiryInterval(300).send())
                 .as("a session belongs to the user that created it")
-                .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
-                        e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID));
+                .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(e.getMqttMessage()
+                        .getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID));
 
         Mqtt5BlockingClient back = mqtt5Builder(clientId).simpleAuth().username("alice")
                 .password("secret".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();

@@ -53,8 +53,9 @@ class PreAuthenticationLimitsTest extends BrokerTest {
     void closeSockets() {
         sockets.forEach(RawMqttClient::closeQuietly);
         backend.releaseHanging();
-        await().atMost(Duration.ofSeconds(10)).until(() -> scrape().value("mqtt_connections_pending_authentication") == 0
-                && scrape().value("mqtt_connections_open") == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> scrape().value("mqtt_connections_pending_authentication") == 0
+                        && scrape().value("mqtt_connections_open") == 0);
     }
 
     private RawMqttClient open() throws IOException {
