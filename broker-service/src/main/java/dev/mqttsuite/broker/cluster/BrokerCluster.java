@@ -90,8 +90,7 @@ public final class BrokerCluster implements AutoCloseable {
         String nodeId = config.nodeId().orElseGet(() -> "broker-" + UUID.randomUUID().toString().substring(0, 8));
         ForwardReceiver receiver = new ForwardReceiver(vertx, metrics.registry());
         // a takeover waits for the previous owner at most this long, then the session starts afresh
-        GrpcHandover handover = new GrpcHandover(vertx, security.clientOptions(), nodeId,
-                Duration.ofMillis(Math.max(2000, config.failureTimeout().toMillis() / 2)));
+        GrpcHandover handover = new GrpcHandover(vertx, security.clientOptions(), nodeId, handoverTimeout(config));
         GrpcServer grpc = GrpcServer.server(vertx);
         grpc.callHandler(BrokerClusterGrpc.getForwardMethod(), receiver::open);
         grpc.callHandler(BrokerClusterGrpc.getTakeOverMethod(), handover::serve);
@@ -167,7 +166,8 @@ public final class BrokerCluster implements AutoCloseable {
      */
     public SessionScope sessionScope() {
         return (local, evictor) -> {
-            ClusterSessionDirectory directory = new ClusterSessionDirectory(local, evictor, routes, member, handover);
+            ClusterSessionDirectory directory = new ClusterSessionDirectory(local, evictor, routes, member, handover,
+                    handoverTimeout(config).plusSeconds(1));
             sessions = directory;
             handover.answerFrom(directory);
             return directory;
@@ -214,6 +214,11 @@ public final class BrokerCluster implements AutoCloseable {
         }
         member.close();
         LOG.infof("Cluster node %s left the cluster %s", nodeId, config.name());
+    }
+
+    /** How long a takeover waits for the previous owner before the session starts afresh. */
+    private static Duration handoverTimeout(BrokerConfig.Cluster config) {
+        return Duration.ofMillis(Math.max(2000, config.failureTimeout().toMillis() / 2));
     }
 
     private static int freePort(String host) {

@@ -15,6 +15,7 @@ import dev.mqttsuite.broker.session.SessionScope;
 import dev.mqttsuite.broker.session.SessionSnapshot;
 import dev.mqttsuite.broker.session.SessionState;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,8 +24,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,15 +68,21 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
     private final IMap<String, Ownership> owners;
     private final String incarnation;
     private final ConcurrentHashMap<String, Holding> held = new ConcurrentHashMap<>();
-    private final ExecutorService lane = Executors.newSingleThreadExecutor(runnable -> {
+    private final Duration grace;
+    private final ScheduledExecutorService lane = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "mqtt-cluster-sessions");
         thread.setDaemon(true);
         return thread;
     });
     private final UUID listenerId;
 
+    /**
+     * @param grace how long a broker that sees its claim superseded waits for the new owner's takeover request
+     *     before it drops the session on its own (the takeover timeout and a margin)
+     */
     public ClusterSessionDirectory(LocalSessionDirectory local, SessionScope.Evictor evictor, RouteTable routes,
-            ClusterMember member, Handover handover) {
+            ClusterMember member, Handover handover, Duration grace) {
+        this.grace = grace;
         this.local = local;
         this.evictor = evictor;
         this.routes = routes;
@@ -82,8 +91,8 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
         this.owners = member.hazelcast().getMap(ClusterMember.SESSIONS_MAP);
         this.incarnation = member.nodeId() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.listenerId = owners.addEntryListener(new Listener(), true);
-        member.onMembership(peer -> { }, peer -> lane.execute(() -> memberLeft(peer.memberId())));
-        member.onMerged(() -> lane.execute(this::recheckAll));
+        member.onMembership(peer -> { }, peer -> later(() -> memberLeft(peer.memberId()), 0));
+        member.onMerged(() -> later(this::recheckAll, 0));
     }
 
     // ---- CONNECT ----------------------------------------------------------------------------------------------------
@@ -183,14 +192,18 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
 
     // ---- fencing ----------------------------------------------------------------------------------------------------
 
-    /** Drops the local session when the record says another broker owns its client id now. */
+    /**
+     * The record says another broker owns a client id held here: that broker normally asks for the session at once
+     * ({@link #handOver} ends the holding); if it does not within the grace period (it could not reach this broker),
+     * the session here is dropped all the same.
+     */
     private void check(String clientId, Ownership record) {
         if (record == null || record.incarnation().equals(incarnation)) {
             return; // ours (or removed, or ours orphaned by a partition: the check after the merge settles those)
         }
         Holding holding = held.get(clientId);
         if (holding != null) {
-            fence(clientId, holding, record);
+            later(() -> fence(clientId, holding, record), grace.toMillis());
         }
     }
 
@@ -319,7 +332,7 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
     public Session restore(SessionState state) {
         Session session = local.restore(state);
         held.put(session.clientId(), new Holding(0, session));
-        lane.execute(() -> claimIfFree(session.clientId(), session));
+        later(() -> claimIfFree(session.clientId(), session), 0);
         return session;
     }
 
@@ -352,6 +365,15 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
     public long epochOf(String clientId) {
         Holding holding = held.get(clientId);
         return holding == null ? -1 : holding.epoch();
+    }
+
+    /** Runs on this directory's own thread (Hazelcast calls that may block, delayed checks); not after close. */
+    private void later(Runnable task, long delayMillis) {
+        try {
+            lane.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Session directory closed: a cluster event is ignored");
+        }
     }
 
     /** Stops following the ownership map; the records stay (the survivors orphan them when this member leaves). */
