@@ -162,7 +162,7 @@ public final class BrokerCluster implements AutoCloseable {
 
     /**
      * The broker's sessions as a cluster member: one owner per client id cluster-wide, taken over across brokers
-     * (cluster/session, docs/adr/0012-cluster-sessions.md).
+     * (cluster/session, docs/adr/0011-broker-cluster-routing.md, "Sessions (phase 2a)").
      */
     public SessionScope sessionScope() {
         return (local, evictor) -> {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Sessions across three broker processes (phase 2a, docs/adr/0012-cluster-sessions.md): one owner per client id
+ * Sessions across three broker processes (phase 2a, docs/adr/0011-broker-cluster-routing.md, "Sessions (phase 2a)"): one owner per client id
  * cluster-wide. A persistent session moves with its client to another broker with its queued messages; a second
  * connection with the same client id elsewhere takes the session over (the first gets DISCONNECT 0x8E); a broker
  * frozen with SIGSTOP beyond the failure timeout, whose client went elsewhere meanwhile, drops its stale copy when it

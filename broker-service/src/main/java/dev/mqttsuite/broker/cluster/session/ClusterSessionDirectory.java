@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The session directory of a cluster member (docs/adr/0012-cluster-sessions.md): this broker's sessions stay in a
+ * The session directory of a cluster member (docs/adr/0011-broker-cluster-routing.md, "Sessions (phase 2a)"): this broker's sessions stay in a
  * {@link LocalSessionDirectory}, and a client id has one owner cluster-wide, recorded in the Hazelcast ownership map
  * ({@link Ownership}, changed only by {@link Claim} and friends, each claim one epoch up).
  *
