@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.mqttsuite.it.support.Http;
 import dev.mqttsuite.it.support.Listen;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,11 +34,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Sessions across three broker processes (phase 2a, docs/adr/0011-broker-cluster-routing.md, "Sessions (phase 2a)"): one owner per client id
- * cluster-wide. A persistent session moves with its client to another broker with its queued messages; a second
- * connection with the same client id elsewhere takes the session over (the first gets DISCONNECT 0x8E); a broker
- * frozen with SIGSTOP beyond the failure timeout, whose client went elsewhere meanwhile, drops its stale copy when it
- * comes back instead of serving a second owner. The cluster runs with split-brain protection (expected-members=3).
+ * Sessions across three broker processes (docs/adr/0011-broker-cluster-routing.md, "Sessions (phase 2a)"): one
+ * owner per client id cluster-wide. A persistent session moves with its client to another broker with its queued
+ * messages; a second connection with the same client id elsewhere takes the session over (the first gets DISCONNECT
+ * 0x8E); a broker frozen with SIGSTOP beyond the failure timeout, whose client went elsewhere meanwhile, drops its
+ * stale copy when it comes back instead of serving a second owner. The cluster runs with split-brain protection (expected-members=3).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -121,13 +122,12 @@ class ClusterSessionsIT {
 
     @Test
     @Order(1)
-    void givenPersistentSessionWithQueuedMessagesOnNode1_whenTheClientReconnectsOnNode2_thenSessionPresentAndAllQueued()
-            throws Exception {
+    void givenQueuedMessagesOnNode1_whenTheClientReconnectsOnNode2_thenSessionPresentAndAllQueued() throws Exception {
         Mqtt5BlockingClient first = client(1, "mover", null);
         connectPersistent(first, true);
         first.subscribeWith().topicFilter("moves/#").qos(MqttQos.AT_LEAST_ONCE).send();
-        await("node 3 routes moves/# to node 1").atMost(ClusterNodes.SETTLE).until(() ->
-                dev.mqttsuite.it.support.Http.metric(cluster.http(3), "mqtt_cluster_routes_remote") >= 1);
+        await("node 3 routes moves/# to node 1").atMost(ClusterNodes.SETTLE)
+                .until(() -> Http.metric(cluster.http(3), "mqtt_cluster_routes_remote") >= 1);
         first.disconnect();
         List<String> queued = payloads("queued-", 20);
         publish(publisher(3, "mover-publisher"), "moves/a", queued);
@@ -141,7 +141,8 @@ class ClusterSessionsIT {
                 .containsExactlyElementsOf(queued);
         List<String> later = payloads("later-", 5);
         publish(publisher(1, "mover-publisher-2"), "moves/b", later);
-        assertThat(receive(in, later.size())).as("its subscription lives on node 2 now").containsExactlyElementsOf(later);
+        assertThat(receive(in, later.size())).as("its subscription lives on node 2 now")
+                .containsExactlyElementsOf(later);
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class ClusterMember implements AutoCloseable {
     /** Member attribute: the broker's node id. */
     public static final String NODE_ID = "mqtt.node";
 
-    /** The session ownership map (cluster/session): synchronous backup, split-brain protected, majority wins a merge. */
+    /** The session ownership map (cluster/session): synchronous backup, split-brain protected. */
     public static final String SESSIONS_MAP = "mqtt.sessions";
     private static final String SESSIONS_QUORUM = "mqtt-sessions-quorum";
 

@@ -42,7 +42,8 @@ final class Claim implements EntryProcessor<String, Ownership, Claim.Result> {
             if (onlyIfFree && !mine && !previous.orphaned()) {
                 return new Result(previous, null, false);
             }
-            if (refuseForeign && !previous.orphaned() && previous.user() != null && !Objects.equals(previous.user(), claimant.user())) {
+            if (refuseForeign && !previous.orphaned() && previous.user() != null
+                    && !Objects.equals(previous.user(), claimant.user())) {
                 return new Result(previous, null, true);
             }
         }

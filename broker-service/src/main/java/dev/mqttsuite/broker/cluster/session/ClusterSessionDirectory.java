@@ -31,16 +31,17 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The session directory of a cluster member (docs/adr/0011-broker-cluster-routing.md, "Sessions (phase 2a)"): this broker's sessions stay in a
- * {@link LocalSessionDirectory}, and a client id has one owner cluster-wide, recorded in the Hazelcast ownership map
- * ({@link Ownership}, changed only by {@link Claim} and friends, each claim one epoch up).
+ * The session directory of a cluster member (docs/adr/0011-broker-cluster-routing.md, "Sessions (phase 2a)"): this
+ * broker's sessions stay in a {@link LocalSessionDirectory}, and a client id has one owner cluster-wide, recorded in
+ * the Hazelcast ownership map ({@link Ownership}, changed only by {@link Claim} and friends, each claim one epoch up).
  *
  * <ul>
  *   <li>CONNECT: claim first; if another live broker owned the session, ask it over gRPC ({@link Handover}) to close
  *       the client's connection there (0x8E), end the session and hand its state over, then restore it here. An
  *       unreachable or departed owner means a fresh session (phase 2a keeps no replica).</li>
  *   <li>Fencing: whenever the map shows a client id held here owned by another broker (entry events; a check after
- *       every claim; a full check after a split healed), the connection here gets 0x8E and the local copy goes.</li>
+ *       every claim; a full check after a split healed), the connection here gets 0x8E and the local copy goes (after
+ *       a grace period in which the new owner normally asks for the session instead).</li>
  *   <li>A member that left has its records marked orphaned by the survivors; a session ending here removes its
  *       record unless the epoch moved on.</li>
  * </ul>
