@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Timeout;
  * owner per client id cluster-wide. A persistent session moves with its client to another broker with its queued
  * messages; a second connection with the same client id elsewhere takes the session over (the first gets DISCONNECT
  * 0x8E); a broker frozen with SIGSTOP beyond the failure timeout, whose client went elsewhere meanwhile, drops its
- * stale copy when it comes back instead of serving a second owner. The cluster runs with split-brain protection (expected-members=3).
+ * stale copy when it comes back instead of serving a second owner. The cluster runs with split-brain protection
+ * (expected-members=3).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
