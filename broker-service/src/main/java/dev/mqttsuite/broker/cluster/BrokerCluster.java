@@ -4,6 +4,8 @@ import dev.mqttsuite.broker.cluster.member.ClusterMember;
 import dev.mqttsuite.broker.cluster.route.ClusterRouteTable;
 import dev.mqttsuite.broker.cluster.route.HazelcastRoutes;
 import dev.mqttsuite.broker.cluster.route.RemoteRoutes;
+import dev.mqttsuite.broker.cluster.session.ClusterSessionDirectory;
+import dev.mqttsuite.broker.cluster.session.GrpcHandover;
 import dev.mqttsuite.broker.cluster.transport.ChannelSecurity;
 import dev.mqttsuite.broker.cluster.transport.ClusterForwarder;
 import dev.mqttsuite.broker.cluster.transport.ForwardReceiver;
@@ -15,11 +17,13 @@ import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.routing.Router;
 import dev.mqttsuite.broker.session.SessionDirectory;
 import dev.mqttsuite.broker.session.SessionJournal;
+import dev.mqttsuite.broker.session.SessionScope;
 import dev.mqttsuite.cluster.v1.BrokerClusterGrpc;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.grpc.server.GrpcServer;
 import java.io.IOException;
+import java.time.Duration;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
@@ -51,11 +55,14 @@ public final class BrokerCluster implements AutoCloseable {
     private final ForwardReceiver receiver;
     private final HttpServer grpcServer;
     private final BrokerMetrics metrics;
+    private final GrpcHandover handover;
+    private volatile ClusterSessionDirectory sessions;
     private volatile boolean attached;
 
     private BrokerCluster(BrokerConfig.Cluster config, String nodeId, ClusterMember member, ClusterRouteTable routes,
             RemoteRoutes remote, HazelcastRoutes hazelcastRoutes, ClusterForwarder forwarder, ForwardReceiver receiver,
-            HttpServer grpcServer, BrokerMetrics metrics) {
+            HttpServer grpcServer, BrokerMetrics metrics, GrpcHandover handover) {
+        this.handover = handover;
         this.config = config;
         this.nodeId = nodeId;
         this.member = member;
@@ -82,8 +89,11 @@ public final class BrokerCluster implements AutoCloseable {
             ChannelSecurity security) {
         String nodeId = config.nodeId().orElseGet(() -> "broker-" + UUID.randomUUID().toString().substring(0, 8));
         ForwardReceiver receiver = new ForwardReceiver(vertx, metrics.registry());
+        // a takeover waits for the previous owner at most this long, then the session starts afresh
+        GrpcHandover handover = new GrpcHandover(vertx, security.clientOptions(), nodeId, handoverTimeout(config));
         GrpcServer grpc = GrpcServer.server(vertx);
         grpc.callHandler(BrokerClusterGrpc.getForwardMethod(), receiver::open);
+        grpc.callHandler(BrokerClusterGrpc.getTakeOverMethod(), handover::serve);
         HttpServer server = vertx.createHttpServer(security.serverOptions().setHost(config.host())
                 .setPort(config.grpcPort())).requestHandler(grpc);
         try {
@@ -97,7 +107,8 @@ public final class BrokerCluster implements AutoCloseable {
         try {
             member = ClusterMember.start(new ClusterMember.Settings(config.name(), nodeId, config.host(),
                     hazelcastPort, config.members().orElse(List.of()), dnsService(config), config.host(),
-                    server.actualPort(), config.failureTimeout(), config.joinTimeout()));
+                    server.actualPort(), config.failureTimeout(), config.joinTimeout(),
+                    ClusterConfigValidator.claimQuorum(config)));
         } catch (RuntimeException e) {
             server.close();
             throw new IllegalStateException("Cannot join the cluster on " + config.host() + ":" + hazelcastPort
@@ -128,7 +139,7 @@ public final class BrokerCluster implements AutoCloseable {
             throw new IllegalStateException("Cannot load the cluster's routes: " + rootMessage(e), e);
         }
         BrokerCluster cluster = new BrokerCluster(config, nodeId, member, routes, remote, hazelcastRoutes, forwarder,
-                receiver, server, metrics);
+                receiver, server, metrics, handover);
         metrics.gauge("mqtt.cluster.members", "Brokers in the cluster, this one included", member::size);
         metrics.gauge("mqtt.cluster.routes.local", "Distinct filters this broker announces (one route each)",
                 routes::routeCount);
@@ -149,6 +160,20 @@ public final class BrokerCluster implements AutoCloseable {
     /** Where the broker's core hands every publish for the other brokers. */
     public MessageForwarder forwarder() {
         return forwarder;
+    }
+
+    /**
+     * The broker's sessions as a cluster member: one owner per client id cluster-wide, taken over across brokers
+     * (cluster/session, docs/adr/0011-broker-cluster-routing.md, "Sessions (phase 2a)").
+     */
+    public SessionScope sessionScope() {
+        return (local, evictor) -> {
+            ClusterSessionDirectory directory = new ClusterSessionDirectory(local, evictor, routes, member, handover,
+                    handoverTimeout(config).plusSeconds(1));
+            sessions = directory;
+            handover.answerFrom(directory);
+            return directory;
+        };
     }
 
     /** Starts routing the messages other brokers forward, to this broker's sessions only. */
@@ -178,6 +203,10 @@ public final class BrokerCluster implements AutoCloseable {
     @Override
     public void close() {
         attached = false;
+        if (sessions != null) {
+            sessions.close();
+        }
+        handover.close();
         hazelcastRoutes.close();
         forwarder.close();
         try {
@@ -193,6 +222,11 @@ public final class BrokerCluster implements AutoCloseable {
     private static String dnsService(BrokerConfig.Cluster config) {
         return config.discovery() == BrokerConfig.Cluster.Discovery.DNS
                 ? config.dnsService().map(String::trim).orElseThrow() : null;
+    }
+
+    /** How long a takeover waits for the previous owner before the session starts afresh. */
+    private static Duration handoverTimeout(BrokerConfig.Cluster config) {
+        return Duration.ofMillis(Math.max(2000, config.failureTimeout().toMillis() / 2));
     }
 
     private static int freePort(String host) {

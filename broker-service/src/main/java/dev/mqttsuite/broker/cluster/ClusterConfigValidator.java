@@ -58,6 +58,10 @@ public final class ClusterConfigValidator {
         if (cluster.joinTimeout().toSeconds() < 1) {
             problems.add("broker.cluster.join-timeout must be at least 1s");
         }
+        if (cluster.expectedMembers() < 0 || cluster.expectedMembers() == 1) {
+            problems.add("broker.cluster.expected-members=" + cluster.expectedMembers()
+                    + " must be 0 (no split-brain protection) or the number of brokers, 2 or more");
+        }
         BrokerConfig.Cluster.Forward forward = cluster.forward();
         if (forward.window() < 1) {
             problems.add("broker.cluster.forward.window=" + forward.window() + " must be >= 1");
@@ -98,6 +102,11 @@ public final class ClusterConfigValidator {
                     + " members' addresses only, so every broker must listen on the same, fixed port");
         }
         return problems;
+    }
+
+    /** The members a session claim needs: a majority of {@code expected-members}, or 0 when that is off. */
+    public static int claimQuorum(BrokerConfig.Cluster cluster) {
+        return cluster.expectedMembers() == 0 ? 0 : cluster.expectedMembers() / 2 + 1;
     }
 
     private static boolean isHostPort(String value) {

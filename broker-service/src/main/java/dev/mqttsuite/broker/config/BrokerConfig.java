@@ -419,6 +419,16 @@ public interface BrokerConfig {
         @WithDefault("5s")
         Duration joinTimeout();
 
+        /**
+         * How many brokers the cluster is meant to have. Above 0, session claims need a majority of them
+         * (expected-members / 2 + 1) in this broker's view of the cluster: a minority side of a network partition
+         * refuses CONNECTs with 0x88 Server unavailable. 0 = off (1- and 2-broker setups, where no side can tell it is
+         * the majority).
+         */
+        @WithName("expected-members")
+        @WithDefault("0")
+        int expectedMembers();
+
         Forward forward();
 
         interface Forward {

@@ -7,6 +7,9 @@ import dev.mqttsuite.broker.connect.ConnectHandler;
 import dev.mqttsuite.broker.connect.ConnectParser;
 import dev.mqttsuite.broker.connection.Admission;
 import dev.mqttsuite.broker.connection.Disconnector;
+import dev.mqttsuite.broker.connection.MqttConnection;
+import dev.mqttsuite.broker.will.Will;
+import dev.mqttsuite.reason.DisconnectReasonCode;
 import dev.mqttsuite.broker.disconnect.ConnectionCloser;
 import dev.mqttsuite.broker.disconnect.DisconnectHandler;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
@@ -29,6 +32,8 @@ import dev.mqttsuite.broker.session.SessionDirectory;
 import dev.mqttsuite.broker.session.SessionExpiry;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.session.SessionLimits;
+import dev.mqttsuite.broker.session.SessionListener;
+import dev.mqttsuite.broker.session.SessionScope;
 import dev.mqttsuite.broker.subscribe.SubscribeHandler;
 import dev.mqttsuite.broker.subscribe.UnsubscribeHandler;
 import dev.mqttsuite.broker.transport.MqttChannelHandler;
@@ -69,20 +74,27 @@ public final class BrokerAssembly {
 
     public BrokerAssembly(BrokerConfig config, BrokerMetrics metrics, Authenticator authenticator,
             RetainedStore retainedStore, RouteTable routes, SessionJournal journal, MessageForwarder forwarder) {
+        this(config, metrics, authenticator, retainedStore, routes, journal, forwarder, SessionScope.LOCAL);
+    }
+
+    /** @param scope how far sessions reach: this broker, or the cluster (one owner per client id) */
+    public BrokerAssembly(BrokerConfig config, BrokerMetrics metrics, Authenticator authenticator,
+            RetainedStore retainedStore, RouteTable routes, SessionJournal journal, MessageForwarder forwarder,
+            SessionScope scope) {
         this.config = config;
         this.metrics = metrics;
         this.retainedStore = retainedStore;
         this.routes = routes;
         SessionLimits limits = SessionLimits.from(config);
         Router[] routerRef = new Router[1];
-        this.sessions = new LocalSessionDirectory(limits, metrics, journal,
+        this.disconnector = new Disconnector(metrics);
+        this.sessions = scope.wrap(new LocalSessionDirectory(limits, metrics, journal,
                 ended -> ended.subscriptions().keySet().forEach(topic -> routes.unsubscribe(ended, topic)),
                 orphan -> routerRef[0].redeliver(orphan, null),
-                config.session().foreignClientId() == BrokerConfig.ForeignClientId.REFUSE);
+                config.session().foreignClientId() == BrokerConfig.ForeignClientId.REFUSE), this::evict);
         this.router = new Router(routes, metrics, sessions::deliveryPermissions);
         routerRef[0] = router;
         this.publisher = new MessagePublisher(router, retainedStore, journal, forwarder);
-        this.disconnector = new Disconnector(metrics);
         this.admission = new Admission(config.mqtt().maxConnections(), config.mqtt().maxConnectionsPerAddress(),
                 config.auth().maxPending(), metrics.registry());
         this.wills = new WillService(publisher);
@@ -113,6 +125,20 @@ public final class BrokerAssembly {
                 () -> sessions.all().stream().mapToLong(Session::queuedMessages).sum());
         metrics.gauge("mqtt.messages.inflight", "QoS 1/2 messages sent and not yet acknowledged",
                 () -> sessions.all().stream().mapToLong(Session::inflightMessages).sum());
+    }
+
+    /** Closes a connection whose session another broker owns now: 0x8E, as a takeover on one broker. */
+    private void evict(SessionListener connection, boolean sessionContinues) {
+        if (connection instanceof MqttConnection mqtt) {
+            mqtt.transport().execute(() -> {
+                Will will = mqtt.will();
+                if (sessionContinues && will != null && will.delaySeconds() > 0) {
+                    mqtt.will(null); // the session resumed elsewhere before the delay ended [MQTT-3.1.3-9]
+                }
+                disconnector.disconnect(mqtt, DisconnectReasonCode.SESSION_TAKEN_OVER,
+                        "the session moved to another broker");
+            });
+        }
     }
 
     /** The Netty handler for a newly accepted connection. */

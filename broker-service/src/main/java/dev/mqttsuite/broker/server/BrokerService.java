@@ -3,6 +3,7 @@ package dev.mqttsuite.broker.server;
 import dev.mqttsuite.broker.auth.AuthenticatorSelection;
 import dev.mqttsuite.broker.auth.Authenticator;
 import dev.mqttsuite.broker.cluster.BrokerCluster;
+import dev.mqttsuite.broker.session.SessionScope;
 import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.retained.InMemoryRetainedStore;
@@ -87,7 +88,8 @@ public class BrokerService {
             persistence = new SessionPersistence(config.session(), registry);
             journal = persistence.journal();
         }
-        core = new BrokerAssembly(config, metrics, authenticator, retained, routes, journal, forwarder);
+        core = new BrokerAssembly(config, metrics, authenticator, retained, routes, journal, forwarder,
+                cluster != null ? cluster.sessionScope() : SessionScope.LOCAL);
         if (cluster != null) {
             cluster.attach(core.sessions(), journal);
         }

@@ -48,6 +48,11 @@ public final class LocalSessionDirectory implements SessionDirectory {
         this.orphanHandler = orphanHandler;
     }
 
+    /** Whether another user's CONNECT with the client id of a session is refused ({@link ForeignSession}). */
+    public boolean refusesForeign() {
+        return refuseForeign;
+    }
+
     @Override
     public CompletionStage<Attach> attach(String clientId, boolean cleanStart, SessionListener connection,
             long expiryInterval, String principal) {
@@ -126,6 +131,47 @@ public final class LocalSessionDirectory implements SessionDirectory {
         Session session = Session.restore(state, limits, metrics, journal);
         sessions.put(session.clientId(), session);
         return session;
+    }
+
+    /**
+     * Adds a session another broker handed over (its journal records it when a connection attaches); a copy of the
+     * same client id held here is ended first (it is stale: the other broker owned the session).
+     */
+    public Session adopt(SessionState state) {
+        Session session = Session.adopt(state, limits, metrics, journal);
+        Session[] replaced = new Session[1];
+        sessions.compute(session.clientId(), (id, existing) -> {
+            if (existing != null && !existing.isEnded()) {
+                existing.retire();
+                attached.remove(existing);
+                replaced[0] = existing;
+            }
+            return session;
+        });
+        if (replaced[0] != null) {
+            discard(replaced[0]);
+        }
+        return session;
+    }
+
+    /**
+     * Ends a session that moves to another broker and returns its state ({@link Session#handOver}); null when it is
+     * no longer the registered one or still connected (the caller detaches the connection first).
+     */
+    public SessionState handOver(Session session, long nowMillis) {
+        SessionState[] state = new SessionState[1];
+        sessions.computeIfPresent(session.clientId(), (id, current) -> {
+            if (current != session || session.isConnected()) {
+                return current;
+            }
+            session.retire();
+            state[0] = session.handOver(nowMillis);
+            return null;
+        });
+        if (state[0] != null) {
+            onEnd.accept(session); // its routes leave this broker
+        }
+        return state[0];
     }
 
     @Override

@@ -598,6 +598,35 @@ public final class Session {
                 new HashSet<>(inboundQos2), inflight.nextPacketId(), will, owner);
     }
 
+    /**
+     * Hands the session over to another broker: its state, then its end here, in one step under its lock, so that no
+     * message enqueued meanwhile is lost between the two. Deliveries of shared subscriptions travel with the state
+     * (they are not given to another member). Null when it ended already.
+     */
+    public synchronized SessionState handOver(long nowMillis) {
+        SessionState state = state(nowMillis);
+        if (state == null) {
+            return null;
+        }
+        queue.removeIf(d -> d.sharedGroup != null);
+        inflight.takeUnreleasedShared();
+        end();
+        return state;
+    }
+
+    /**
+     * A session another broker handed over: like {@link #restore}, but this broker's journal has never seen it, so
+     * its whole state is journaled when a connection attaches (persistent sessions).
+     */
+    public static Session adopt(SessionState state, SessionLimits limits, BrokerMetrics metrics,
+            SessionJournal journal) {
+        Session s = restore(state, limits, metrics, journal);
+        synchronized (s) {
+            s.logged = false;
+        }
+        return s;
+    }
+
     /** A session as it was saved: offline, with its subscriptions, unacknowledged and queued messages. */
     public static Session restore(SessionState state, SessionLimits limits, BrokerMetrics metrics,
             SessionJournal journal) {

@@ -102,6 +102,35 @@ public final class SessionSnapshot {
         }
     }
 
+    /** One session's state in the snapshot's binary form (versioned), e.g. to hand it to another broker. */
+    public static byte[] encode(SessionState state) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(VERSION);
+            writeState(out, state);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // in memory: does not happen
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads what {@link #encode} wrote.
+     *
+     * @throws IOException when the bytes are truncated or of an unknown version
+     */
+    public static SessionState decode(byte[] bytes) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int version = in.readInt();
+            if (version != 1 && version != VERSION) {
+                throw new IOException("session state of version " + version + ", this broker reads 1 and " + VERSION);
+            }
+            return readState(in, version);
+        } catch (EOFException e) {
+            throw new IOException("session state truncated", e);
+        }
+    }
+
     private static void writeState(DataOutputStream out, SessionState s) throws IOException {
         StateCodec.writeString(out, s.clientId());
         out.writeLong(s.expiryIntervalSeconds());

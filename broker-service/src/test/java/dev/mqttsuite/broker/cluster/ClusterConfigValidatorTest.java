@@ -68,6 +68,13 @@ class ClusterConfigValidatorTest {
                 .anyMatch(problem -> problem.contains(named));
     }
 
+    @ParameterizedTest(name = "expected-members={0} needs {1} brokers for a session claim")
+    @CsvSource({"0, 0", "2, 2", "3, 2", "4, 3", "5, 3"})
+    void givenExpectedMembers_thenClaimsNeedAMajority(String expected, int quorum) {
+        assertThat(ClusterConfigValidator.claimQuorum(BrokerConfigValidatorTest.config(
+                on("broker.cluster.expected-members", expected)).cluster())).isEqualTo(quorum);
+    }
+
     @ParameterizedTest(name = "{0}={1} is refused")
     @CsvSource(delimiter = ';', value = {
         "broker.cluster.members; 127.0.0.1:5701,localhost; broker.cluster.members",
@@ -81,7 +88,9 @@ class ClusterConfigValidatorTest {
         "broker.cluster.failure-timeout; 1s; broker.cluster.failure-timeout",
         "broker.cluster.forward.window; 0; broker.cluster.forward.window",
         "broker.cluster.forward.batch-size; 5000; broker.cluster.forward.batch-size",
-        "broker.cluster.forward.batch-bytes; 10; broker.cluster.forward.batch-bytes"
+        "broker.cluster.forward.batch-bytes; 10; broker.cluster.forward.batch-bytes",
+        "broker.cluster.expected-members; -1; broker.cluster.expected-members",
+        "broker.cluster.expected-members; 1; broker.cluster.expected-members"
     })
     void givenBadSetting_thenTheProblemNamesTheKey(String key, String value, String named) {
         assertThat(ClusterConfigValidator.problems(BrokerConfigValidatorTest.config(on(key, value)).cluster()))

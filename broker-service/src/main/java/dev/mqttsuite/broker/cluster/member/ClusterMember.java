@@ -5,6 +5,11 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -32,12 +37,26 @@ public final class ClusterMember implements AutoCloseable {
     /** Member attribute: the broker's node id. */
     public static final String NODE_ID = "mqtt.node";
 
+    /** The session ownership map (cluster/session): synchronous backup, split-brain protected. */
+    public static final String SESSIONS_MAP = "mqtt.sessions";
+    private static final String SESSIONS_QUORUM = "mqtt-sessions-quorum";
+
     /**
      * What a member needs to start. {@code dnsService} null: join the TCP/IP list {@code members} (empty: this member
      * alone); otherwise discover the members by resolving that DNS name (a headless Service), each at {@code port}.
+     *
+     * @param claimQuorum the members the session ownership map needs for any operation (split-brain protection);
+     *     0 = off
      */
     public record Settings(String clusterName, String nodeId, String host, int port, List<String> members,
-            String dnsService, String grpcHost, int grpcPort, Duration failureTimeout, Duration joinTimeout) {
+            String dnsService, String grpcHost, int grpcPort, Duration failureTimeout, Duration joinTimeout,
+            int claimQuorum) {
+
+        public Settings(String clusterName, String nodeId, String host, int port, List<String> members,
+                String dnsService, String grpcHost, int grpcPort, Duration failureTimeout, Duration joinTimeout) {
+            this(clusterName, nodeId, host, port, members, dnsService, grpcHost, grpcPort, failureTimeout,
+                    joinTimeout, 0);
+        }
     }
 
     private final HazelcastInstance hazelcast;
@@ -75,13 +94,14 @@ public final class ClusterMember implements AutoCloseable {
         long joinSeconds = Math.max(1, settings.joinTimeout().toSeconds());
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.max.wait.seconds.before.join", Long.toString(joinSeconds));
-        // Brokers that started apart (a DNS answer cached before the others existed, a healed partition) find each
-        // other within seconds instead of Hazelcast's default first merge check after 5 minutes.
-        config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
-        config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
         config.getMemberAttributeConfig().setAttribute(GRPC_ADDRESS, settings.grpcHost() + ":" + settings.grpcPort());
         config.getMemberAttributeConfig().setAttribute(NODE_ID, settings.nodeId());
         config.getJetConfig().setEnabled(false);
+        // A member that was cut off (partition, long pause, a DNS answer cached before the others existed) merges
+        // back within seconds, not after Hazelcast's default first merge check at 5 minutes.
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        sessionsMap(config, settings.claimQuorum());
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false).setPublicAddress(settings.host() + ":"
@@ -103,6 +123,22 @@ public final class ClusterMember implements AutoCloseable {
                             ? List.of(settings.host() + ":" + settings.port()) : settings.members()));
         }
         return config;
+    }
+
+    /**
+     * The session ownership map: one synchronous backup, no async ones; below the quorum every operation on it fails
+     * (a minority side refuses claims); after a split the larger side's entries win ({@code DiscardMergePolicy}: what
+     * the smaller side merges in is dropped), because only the majority side could claim meanwhile.
+     */
+    private static void sessionsMap(Config config, int quorum) {
+        MapConfig map = new MapConfig(SESSIONS_MAP).setBackupCount(1).setAsyncBackupCount(0)
+                .setMergePolicyConfig(new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName()));
+        if (quorum > 1) {
+            config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(SESSIONS_QUORUM, true, quorum)
+                    .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+            map.setSplitBrainProtectionName(SESSIONS_QUORUM);
+        }
+        config.addMapConfig(map);
     }
 
     /** The Hazelcast instance, for the cluster's data structures. */
@@ -137,6 +173,21 @@ public final class ClusterMember implements AutoCloseable {
             }
         }
         return peers;
+    }
+
+    /** This member's UUID now: Hazelcast gives a member a new one when it rejoins after a split. */
+    public String currentMemberId() {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    /** The other member with this UUID, if it is a member now. */
+    public java.util.Optional<Peer> peer(String memberId) {
+        for (Member member : hazelcast.getCluster().getMembers()) {
+            if (!member.localMember() && member.getUuid().toString().equals(memberId)) {
+                return java.util.Optional.of(peer(member));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Whether the member is a current member of the cluster. */

@@ -24,10 +24,15 @@ public final class TestMembers implements AutoCloseable {
 
     /** Starts member {@code index} (0-based). */
     public ClusterMember start(int index) {
+        return start(index, 0);
+    }
+
+    /** Starts member {@code index} (0-based) whose session map needs {@code claimQuorum} members (0 = off). */
+    public ClusterMember start(int index, int claimQuorum) {
         List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         ClusterMember member = ClusterMember.start(new ClusterMember.Settings(clusterName, "node-" + (index + 1),
                 "127.0.0.1", ports.get(index), members, null, "127.0.0.1", 40000 + index, Duration.ofSeconds(4),
-                Duration.ofSeconds(1)));
+                Duration.ofSeconds(1), claimQuorum));
         started.add(member);
         return member;
     }
