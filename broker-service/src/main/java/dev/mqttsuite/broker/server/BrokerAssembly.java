@@ -79,7 +79,7 @@ public final class BrokerAssembly {
                 ended -> ended.subscriptions().keySet().forEach(topic -> routes.unsubscribe(ended, topic)),
                 orphan -> routerRef[0].redeliver(orphan, null),
                 config.session().foreignClientId() == BrokerConfig.ForeignClientId.REFUSE);
-        this.router = new Router(routes, metrics, sessions::deliveryPermissions);
+        this.router = new Router(routes, metrics, sessions::deliveryPermissions, forwarder);
         routerRef[0] = router;
         this.publisher = new MessagePublisher(router, retainedStore, journal, forwarder);
         this.disconnector = new Disconnector(metrics);
