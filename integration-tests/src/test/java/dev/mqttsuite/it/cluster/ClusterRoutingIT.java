@@ -3,21 +3,17 @@ package dev.mqttsuite.it.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.mqttsuite.it.support.Http;
 import dev.mqttsuite.it.support.Listen;
-import dev.mqttsuite.it.support.ServiceProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,67 +29,23 @@ import org.junit.jupiter.api.Timeout;
 class ClusterRoutingIT {
 
     private static final int MESSAGES = 100;
-    private static final Duration SETTLE = Duration.ofSeconds(30);
+    private static final Duration SETTLE = BrokerClusterProcesses.SETTLE;
 
-    private final List<ServiceProcess> brokers = new ArrayList<>();
-    private final List<Integer> mqttPorts = new ArrayList<>();
-    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+    private BrokerClusterProcesses cluster;
 
     @AfterEach
     void stop() {
-        for (Mqtt5BlockingClient client : clients) {
-            try {
-                client.disconnect();
-            } catch (RuntimeException alreadyGone) {
-                // its broker was killed
-            }
-        }
-        brokers.forEach(ServiceProcess::stop);
-    }
-
-    private void startCluster(int size) {
-        List<Integer> hazelcastPorts = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            hazelcastPorts.add(ServiceProcess.freePort());
-            mqttPorts.add(ServiceProcess.freePort());
-        }
-        String members = hazelcastPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-        for (int i = 0; i < size; i++) {
-            brokers.add(new ServiceProcess("cluster-broker-" + (i + 1), "broker-service")
-                    .env("BROKER_MQTT_PORT", Integer.toString(mqttPorts.get(i)))
-                    .env("BROKER_MQTT_HOST", "127.0.0.1")
-                    .env("BROKER_AUTH_ALLOW_ANONYMOUS", "true")
-                    .env("BROKER_SYS_INTERVAL", "0s")
-                    .env("BROKER_CLUSTER_ENABLED", "true")
-                    .env("BROKER_CLUSTER_NAME", "it-" + ProcessHandle.current().pid())
-                    .env("BROKER_CLUSTER_NODE_ID", "broker-" + (i + 1))
-                    .env("BROKER_CLUSTER_HOST", "127.0.0.1")
-                    .env("BROKER_CLUSTER_PORT", Integer.toString(hazelcastPorts.get(i)))
-                    .env("BROKER_CLUSTER_GRPC_PORT", Integer.toString(ServiceProcess.freePort()))
-                    .env("BROKER_CLUSTER_MEMBERS", members)
-                    .env("BROKER_CLUSTER_JOIN_TIMEOUT", "2s")
-                    .env("BROKER_CLUSTER_FAILURE_TIMEOUT", "5s"));
-        }
-        brokers.get(0).start(); // the first forms the cluster; the others join it in parallel
-        CompletableFuture.allOf(brokers.subList(1, size).stream()
-                .map(b -> CompletableFuture.runAsync(b::start)).toArray(CompletableFuture[]::new)).join();
-        for (ServiceProcess broker : brokers) {
-            await("cluster of " + size).atMost(SETTLE)
-                    .until(() -> Http.metric(broker.httpPort(), "mqtt_cluster_members") == size
-                            && Http.metric(broker.httpPort(), "mqtt_cluster_peers_connected") == size - 1);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     private Mqtt5BlockingClient connect(int node, String id) {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                .serverPort(mqttPorts.get(node - 1)).buildBlocking();
-        client.connect();
-        clients.add(client);
-        return client;
+        return cluster.connect(node, id);
     }
 
     private int http(int node) {
-        return brokers.get(node - 1).httpPort();
+        return cluster.http(node);
     }
 
     private static List<String> receive(Mqtt5BlockingClient.Mqtt5Publishes publishes, int count) throws Exception {
@@ -125,7 +77,7 @@ class ClusterRoutingIT {
     @Test
     void givenThreeBrokers_whenPublishingOnOne_thenSubscribersOnTheOthersGetEachMessageOnceInOrder_andADeadBrokersRoutesGo()
             throws Exception {
-        startCluster(3);
+        cluster = new BrokerClusterProcesses(3);
         Mqtt5BlockingClient sub2 = connect(2, "sub-on-2");
         Mqtt5BlockingClient.Mqtt5Publishes in2 = Listen.listen(sub2);
         sub2.subscribeWith().topicFilter("orders/#").qos(MqttQos.EXACTLY_ONCE).send();
@@ -160,7 +112,7 @@ class ClusterRoutingIT {
                 .as("a message crosses to a broker once, not once per subscriber there").isEqualTo(expected.size());
         assertThat(Http.metric(http(1), "mqtt_cluster_forward_dropped_total", "peer=\"broker-2\"")).isZero();
 
-        brokers.get(2).kill(); // SIGKILL: no goodbye, the survivors notice through Hazelcast
+        cluster.kill(3); // SIGKILL: no goodbye, the survivors notice through Hazelcast
         await("survivors removed broker 3 and its routes").atMost(SETTLE)
                 .until(() -> Http.metric(http(1), "mqtt_cluster_members") == 2
                         && Http.metric(http(1), "mqtt_cluster_routes_remote") == 1
