@@ -90,7 +90,7 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
         List<String> elsewhere = null;
         for (SharedGroup<String, Boolean> group : groups) {
             String key = SharedGroupSelector.key(group.shareName(), group.filter());
-            String chosen = pick(group, key, true);
+            String chosen = pick(group, key);
             if (chosen == null || chosen.equals(localMemberId)) {
                 continue; // served here (or by nobody)
             }
@@ -100,6 +100,9 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
             }
             assigned.computeIfAbsent(chosen, peer -> new ArrayList<>(1)).add(key);
             elsewhere.add(key);
+        }
+        if (plain.isEmpty() && assigned == null) {
+            return LOCAL; // only groups of this broker matched, and it serves them all
         }
         ClusterMessage encoded = MessageCodec.encode(message, System.currentTimeMillis());
         CompletionStage<Void> all = DONE;
@@ -133,10 +136,10 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
      * this broker, while it has members), else the next one with a link at all (the message waits for its stream);
      * null when there is none.
      */
-    private String pick(SharedGroup<String, Boolean> group, String key, boolean includeSelf) {
-        SharedGroup.Member<String, Boolean> chosen = group.next(m -> eligible(m.subscriber(), key, includeSelf, true));
+    private String pick(SharedGroup<String, Boolean> group, String key) {
+        SharedGroup.Member<String, Boolean> chosen = group.next(m -> eligible(m.subscriber(), key, true, true));
         if (chosen == null) {
-            chosen = group.next(m -> eligible(m.subscriber(), key, includeSelf, false));
+            chosen = group.next(m -> eligible(m.subscriber(), key, true, false));
         }
         return chosen == null ? null : chosen.subscriber();
     }
