@@ -117,8 +117,8 @@ public final class BrokerCluster implements AutoCloseable {
         }
         ClusterRouteTable routes = new ClusterRouteTable(new LocalRouteTable(maxTopicLevels));
         RemoteRoutes remote = new RemoteRoutes(maxTopicLevels);
-        ClusterForwarder forwarder = new ClusterForwarder(remote, vertx, security, member.memberId(), nodeId,
-                config.forward(), metrics.registry());
+        ClusterForwarder forwarder = new ClusterForwarder(remote, routes::hasRoute, vertx, security, member.memberId(),
+                nodeId, config.forward(), metrics.registry());
         member.onMembership(peer -> {
             LOG.infof("Cluster member joined: %s (member %s, streams %s)", peer.nodeId(), peer.memberId(),
                     peer.grpcAddress());
@@ -143,7 +143,8 @@ public final class BrokerCluster implements AutoCloseable {
         metrics.gauge("mqtt.cluster.members", "Brokers in the cluster, this one included", member::size);
         metrics.gauge("mqtt.cluster.routes.local", "Distinct filters this broker announces (one route each)",
                 routes::routeCount);
-        metrics.gauge("mqtt.cluster.routes.remote", "Routes of the other brokers known here", remote::size);
+        metrics.gauge("mqtt.cluster.routes.remote", "Routes of the other brokers known here",
+                () -> remote.size() - remote.size(member.memberId()));
         metrics.gauge("mqtt.cluster.peers.connected", "Peers this broker has an open forward stream to",
                 forwarder::connectedPeers);
         LOG.infof("Cluster node %s: Hazelcast %s:%d, cluster streams on %s:%d (%s), %d member(s), %d remote routes",
@@ -174,6 +175,15 @@ public final class BrokerCluster implements AutoCloseable {
             handover.answerFrom(directory);
             return directory;
         };
+    }
+
+    /** The routes of the other brokers known here, and this broker's shared routes (for tests). */
+    RemoteRoutes remoteRoutes() {
+        return remote;
+    }
+
+    String memberId() {
+        return member.memberId();
     }
 
     /** Starts routing the messages other brokers forward, to this broker's sessions only. */

@@ -1,6 +1,7 @@
 package dev.mqttsuite.broker.routing;
 
 import dev.mqttsuite.broker.message.Message;
+import dev.mqttsuite.topic.TopicFilter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -13,6 +14,33 @@ import java.util.concurrent.CompletionStage;
 public interface MessageForwarder {
 
     CompletionStage<Void> forward(Message message);
+
+    /**
+     * What {@link #dispatch} did with one message.
+     *
+     * @param accepted completes when the other nodes accepted it (see {@link #forward})
+     * @param localGroups the shared groups this node still serves for it (the others went to other nodes)
+     */
+    record Dispatch(CompletionStage<Void> accepted, SharedGroupSelector localGroups) {
+    }
+
+    /**
+     * Forwards a message about to be routed here and decides its shared groups: each matching group is served by one
+     * node only, and the result says which of them this node serves. Called before local routing.
+     */
+    default Dispatch dispatch(Message message) {
+        return new Dispatch(forward(message), SharedGroupSelector.ALL);
+    }
+
+    /**
+     * Hands a message of the shared group {@code $share/{shareName}/{filter}} that no member here can take any more to
+     * another node with members of that group.
+     *
+     * @return false when there is no such node (the caller keeps or drops the message)
+     */
+    default boolean forwardShared(Message message, String shareName, TopicFilter filter) {
+        return false;
+    }
 
     /** A single node: nothing to forward. */
     MessageForwarder LOCAL_ONLY = new MessageForwarder() {

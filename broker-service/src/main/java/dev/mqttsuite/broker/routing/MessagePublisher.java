@@ -51,9 +51,9 @@ public final class MessagePublisher {
      */
     public Outcome publish(Message message, SessionListener publisher) {
         CompletionStage<Void> stored = message.retain() ? retained.put(message) : DONE;
-        Router.Routed routed = router.route(message, publisher);
-        CompletionStage<Void> forwarded = forwarder.forward(message);
-        CompletionStage<Void> accepted = both(stored, forwarded);
+        MessageForwarder.Dispatch forwarded = forwarder.dispatch(message); // decides which node serves each group
+        Router.Routed routed = router.route(message, publisher, true, forwarded.localGroups());
+        CompletionStage<Void> accepted = both(stored, forwarded.accepted());
         if (routed.journaled() > 0) {
             accepted = both(accepted, journal.barrier());
         }
@@ -87,7 +87,7 @@ public final class MessagePublisher {
                 }
             });
         }
-        router.route(message, null);
-        forwarder.forward(message);
+        MessageForwarder.Dispatch forwarded = forwarder.dispatch(message);
+        router.route(message, null, true, forwarded.localGroups());
     }
 }

@@ -22,7 +22,9 @@ import java.util.function.Function;
  * Routes a published message to every matching session: one copy per session even with overlapping subscriptions,
  * at the highest granted QoS of them, carrying all their subscription identifiers [MQTT-3.3.4-2, MQTT-3.3.4-3,
  * MQTT-3.3.4-4]; one member per shared group, round-robin among connected members. Runs on the publisher's event loop
- * and only enqueues: sockets are written by each subscriber's own loop.
+ * and only enqueues: sockets are written by each subscriber's own loop. In a cluster a {@link SharedGroupSelector}
+ * says per message which local groups serve it (the others were assigned to other brokers), and a shared message
+ * whose member left with no other connected member here goes to another broker with members of its group.
  */
 public final class Router {
 
@@ -40,15 +42,25 @@ public final class Router {
     private final RouteTable routes;
     private final BrokerMetrics metrics;
     private final Function<Session, Permissions> permissionsOf;
+    private final MessageForwarder forwarder;
 
     /**
      * @param permissionsOf the current permissions of a session's connection (receive is checked at delivery so that
      *     ACL changes apply to existing subscriptions), or the last known ones for an offline session
      */
     public Router(RouteTable routes, BrokerMetrics metrics, Function<Session, Permissions> permissionsOf) {
+        this(routes, metrics, permissionsOf, MessageForwarder.LOCAL_ONLY);
+    }
+
+    /**
+     * @param forwarder where {@link #redeliver} hands a shared message when no member here is connected
+     */
+    public Router(RouteTable routes, BrokerMetrics metrics, Function<Session, Permissions> permissionsOf,
+            MessageForwarder forwarder) {
         this.routes = routes;
         this.metrics = metrics;
         this.permissionsOf = permissionsOf;
+        this.forwarder = forwarder;
     }
 
     /**
@@ -59,7 +71,18 @@ public final class Router {
      * @return how many sessions queued it, and which refused it
      */
     public Routed route(Message message, SessionListener publisher) {
-        Collector collector = new Collector(message);
+        return route(message, publisher, true, SharedGroupSelector.ALL);
+    }
+
+    /**
+     * Routes {@code message} to part of its local recipients.
+     *
+     * @param subscriptions whether plain (non-shared) subscriptions get it
+     * @param groups which shared groups get it (one member each)
+     */
+    public Routed route(Message message, SessionListener publisher, boolean subscriptions,
+            SharedGroupSelector groups) {
+        Collector collector = new Collector(message, subscriptions);
         routes.match(message.topic(), collector);
         Tally tally = new Tally();
         if (collector.single != null) {
@@ -73,34 +96,54 @@ public final class Router {
         }
         if (collector.groups != null) {
             for (SharedGroup<Session, SubscriptionOptions> group : collector.groups) {
-                tally.add(deliverShared(message, group, publisher, null));
+                if (groups.servesLocally(group.shareName(), group.filter())) {
+                    tally.add(deliverShared(message, group, publisher));
+                }
             }
         }
         return new Routed(tally.queued, tally.journaled, tally.full, tally.refusal);
     }
 
-    /** Gives a delivery that its shared-group member could not take to another member. */
+    /**
+     * Gives a delivery that its shared-group member could not take to another member: a connected one here, else
+     * another broker with members of the group (through the forwarder), else an offline one here; dropped and counted
+     * when there is none.
+     */
     public void redeliver(Delivery orphan, Session exclude) {
         SharedGroup<Session, SubscriptionOptions> group = orphan.sharedGroup();
         if (group == null) {
             return;
         }
-        Enqueued outcome = deliverShared(orphan.message(), group, null, exclude);
+        Message message = orphan.message();
+        SharedGroup.Member<Session, SubscriptionOptions> member = group.next(m -> m.subscriber() != exclude
+                && m.subscriber().isConnected() && !m.subscriber().isEnded());
+        if (member == null && forwarder.forwardShared(message, group.shareName(), group.filter())) {
+            return;
+        }
+        if (member == null) {
+            member = group.next(m -> m.subscriber() != exclude && !m.subscriber().isEnded());
+        }
+        Enqueued outcome = member == null ? Enqueued.DROPPED : deliverShared(message, member, group, null);
         if (outcome != Enqueued.QUEUED && outcome != Enqueued.JOURNALED) {
             metrics.dropped(DropReason.NO_SHARED_MEMBER);
         }
     }
 
     private Enqueued deliverShared(Message message, SharedGroup<Session, SubscriptionOptions> group,
-            SessionListener publisher, Session exclude) {
-        SharedGroup.Member<Session, SubscriptionOptions> member = group.next(m -> m.subscriber() != exclude
-                && m.subscriber().isConnected() && !m.subscriber().isEnded());
+            SessionListener publisher) {
+        SharedGroup.Member<Session, SubscriptionOptions> member = group.next(m -> m.subscriber().isConnected()
+                && !m.subscriber().isEnded());
         if (member == null) {
-            member = group.next(m -> m.subscriber() != exclude && !m.subscriber().isEnded());
+            member = group.next(m -> !m.subscriber().isEnded());
         }
         if (member == null) {
             return Enqueued.DROPPED;
         }
+        return deliverShared(message, member, group, publisher);
+    }
+
+    private Enqueued deliverShared(Message message, SharedGroup.Member<Session, SubscriptionOptions> member,
+            SharedGroup<Session, SubscriptionOptions> group, SessionListener publisher) {
         SubscriptionOptions options = member.options();
         int qos = Math.min(message.qos(), options.qos());
         boolean retain = options.retainAsPublished() && message.retain();
@@ -141,6 +184,7 @@ public final class Router {
     /** Per-publish aggregation of matches by session; allocation-light for the common single-match case. */
     private final class Collector implements MatchVisitor<Session, SubscriptionOptions> {
         final Message message;
+        final boolean subscriptions;
         Session single;
         int singleQos;
         boolean singleRetain;
@@ -148,8 +192,9 @@ public final class Router {
         Map<Session, Merge> merged;
         List<SharedGroup<Session, SubscriptionOptions>> groups;
 
-        Collector(Message message) {
+        Collector(Message message, boolean subscriptions) {
             this.message = message;
+            this.subscriptions = subscriptions;
         }
 
         int[] singleIds() {
@@ -158,6 +203,9 @@ public final class Router {
 
         @Override
         public void onSubscription(Session session, SubscriptionOptions options) {
+            if (!subscriptions) {
+                return; // the message came for shared groups only
+            }
             if (options.noLocal() && session.clientId().equals(message.publisherClientId())) {
                 return; // [MQTT-3.8.3-3]
             }

@@ -92,7 +92,7 @@ public final class BrokerAssembly {
                 ended -> ended.subscriptions().keySet().forEach(topic -> routes.unsubscribe(ended, topic)),
                 orphan -> routerRef[0].redeliver(orphan, null),
                 config.session().foreignClientId() == BrokerConfig.ForeignClientId.REFUSE), this::evict);
-        this.router = new Router(routes, metrics, sessions::deliveryPermissions);
+        this.router = new Router(routes, metrics, sessions::deliveryPermissions, forwarder);
         routerRef[0] = router;
         this.publisher = new MessagePublisher(router, retainedStore, journal, forwarder);
         this.admission = new Admission(config.mqtt().maxConnections(), config.mqtt().maxConnectionsPerAddress(),

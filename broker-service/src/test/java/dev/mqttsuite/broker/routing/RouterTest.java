@@ -14,7 +14,10 @@ import dev.mqttsuite.broker.support.CoreFixture;
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /** Routing rules without Netty: one copy per session, QoS, identifiers, No Local, shared groups, read checks. */
@@ -119,6 +122,74 @@ class RouterTest {
 
         assertThat(queued(leaving.session())).isEmpty();
         assertThat(queued(staying.session())).hasSize(2);
+    }
+
+    @Test
+    void sharedGroupAssignedToAnotherBroker_noLocalMemberGetsIt_butPlainSubscribersAndOtherGroupsDo() {
+        MqttConnection member = core.connected("member", MqttVersion.MQTT_5, Permissions.ALL);
+        MqttConnection other = core.connected("other", MqttVersion.MQTT_5, Permissions.ALL);
+        MqttConnection plain = core.connected("plain", MqttVersion.MQTT_5, Permissions.ALL);
+        core.subscribe(member.session(), "$share/g/jobs", options(1, 0));
+        core.subscribe(other.session(), "$share/h/jobs", options(1, 0));
+        core.subscribe(plain.session(), "jobs", options(1, 0));
+
+        int routed = core.router.route(message("jobs", 1, "pub"), null, true,
+                SharedGroupSelector.except(List.of("$share/g/jobs"))).queued();
+
+        assertThat(routed).isEqualTo(2);
+        assertThat(queued(member.session())).as("group g was assigned elsewhere").isEmpty();
+        assertThat(queued(other.session())).hasSize(1);
+        assertThat(queued(plain.session())).hasSize(1);
+    }
+
+    @Test
+    void messageForSharedGroupsOnly_reachesOneMemberOfEachNamedGroup_andNoPlainSubscriber() {
+        MqttConnection member = core.connected("member", MqttVersion.MQTT_5, Permissions.ALL);
+        MqttConnection other = core.connected("other", MqttVersion.MQTT_5, Permissions.ALL);
+        MqttConnection plain = core.connected("plain", MqttVersion.MQTT_5, Permissions.ALL);
+        core.subscribe(member.session(), "$share/g/jobs", options(1, 0));
+        core.subscribe(other.session(), "$share/h/jobs", options(1, 0));
+        core.subscribe(plain.session(), "jobs", options(1, 0));
+
+        int routed = core.router.route(message("jobs", 1, "pub"), null, false,
+                SharedGroupSelector.only(List.of("$share/g/jobs"))).queued();
+
+        assertThat(routed).isEqualTo(1);
+        assertThat(queued(member.session())).hasSize(1);
+        assertThat(queued(other.session())).isEmpty();
+        assertThat(queued(plain.session())).isEmpty();
+    }
+
+    @Test
+    void redeliveredSharedMessage_withNoOtherConnectedMemberHere_goesToAnotherBrokerBeforeAnOfflineMember() {
+        List<String> handedOn = new ArrayList<>();
+        MessageForwarder cluster = new MessageForwarder() {
+            @Override
+            public CompletionStage<Void> forward(Message message) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public boolean forwardShared(Message message, String shareName, TopicFilter filter) {
+                handedOn.add(SharedGroupSelector.key(shareName, filter));
+                return true;
+            }
+        };
+        Router router = new Router(core.routes, core.metrics, core.sessions::deliveryPermissions, cluster);
+        MqttConnection leaving = core.connected("leaving", MqttVersion.MQTT_5, Permissions.ALL);
+        MqttConnection offline = core.connected("offline", MqttVersion.MQTT_5, Permissions.ALL, 3600);
+        core.subscribe(leaving.session(), "$share/g/t", options(1, 0));
+        core.subscribe(offline.session(), "$share/g/t", options(1, 0));
+        core.sessions.detach(offline.session(), offline);
+        router.route(message("t", 1, "pub"), null);
+        assertThat(queued(leaving.session())).hasSize(1);
+
+        for (Delivery orphan : leaving.session().takeSharedDeliveries()) {
+            router.redeliver(orphan, leaving.session());
+        }
+
+        assertThat(handedOn).as("to a broker with members of the group").containsExactly("$share/g/t");
+        assertThat(queued(offline.session())).isEmpty();
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.mqttsuite.it.cluster;
 
 import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.mqttsuite.it.support.Http;
 import dev.mqttsuite.it.support.ServiceProcess;
 import java.time.Duration;
@@ -12,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /**
- * Broker processes on 127.0.0.1 forming one cluster (broker.cluster.enabled=true, anonymous clients, random ports):
- * node numbers are 1-based, as in the brokers' node ids.
+ * Broker processes on 127.0.0.1 forming one cluster (broker.cluster.enabled=true, anonymous clients, no $SYS, random
+ * ports), with the MQTT 5 clients a test connects through {@link #connect}: node numbers are 1-based, as in the
+ * brokers' node ids. Closing disconnects those clients and stops the brokers.
  */
 final class ClusterNodes implements AutoCloseable {
 
@@ -21,6 +24,12 @@ final class ClusterNodes implements AutoCloseable {
 
     private final List<ServiceProcess> brokers = new ArrayList<>();
     private final List<Integer> mqttPorts = new ArrayList<>();
+    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+
+    /** Starts {@code size} brokers with the default settings. */
+    ClusterNodes(int size) {
+        this(size, Map.of());
+    }
 
     /** Starts {@code size} brokers with the extra environment and waits until each sees all and streams to all. */
     ClusterNodes(int size, Map<String, String> extra) {
@@ -66,6 +75,20 @@ final class ClusterNodes implements AutoCloseable {
                 .until(() -> Http.metric(http, "mqtt_cluster_members") == count);
     }
 
+    /** A connected MQTT 5 client of broker {@code node}, disconnected at {@link #close}. */
+    Mqtt5BlockingClient connect(int node, String id) {
+        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
+                .serverPort(mqttPort(node)).buildBlocking();
+        client.connect();
+        clients.add(client);
+        return client;
+    }
+
+    /** SIGKILL of broker {@code node}. */
+    void kill(int node) {
+        broker(node).kill();
+    }
+
     ServiceProcess broker(int node) {
         return brokers.get(node - 1);
     }
@@ -80,6 +103,13 @@ final class ClusterNodes implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Mqtt5BlockingClient client : clients) {
+            try {
+                client.disconnect();
+            } catch (RuntimeException alreadyGone) {
+                // its broker was killed
+            }
+        }
         brokers.forEach(ServiceProcess::stop);
     }
 }

@@ -3,7 +3,6 @@ package dev.mqttsuite.it.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -32,33 +31,17 @@ class ClusterRoutingIT {
     private static final int MESSAGES = 100;
     private static final Duration SETTLE = ClusterNodes.SETTLE;
 
-    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
     private ClusterNodes cluster;
 
     @AfterEach
     void stop() {
-        for (Mqtt5BlockingClient client : clients) {
-            try {
-                client.disconnect();
-            } catch (RuntimeException alreadyGone) {
-                // its broker was killed
-            }
-        }
         if (cluster != null) {
             cluster.close();
         }
     }
 
-    private void startCluster(int size) {
-        cluster = new ClusterNodes(size, java.util.Map.of());
-    }
-
     private Mqtt5BlockingClient connect(int node, String id) {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                .serverPort(cluster.mqttPort(node)).buildBlocking();
-        client.connect();
-        clients.add(client);
-        return client;
+        return cluster.connect(node, id);
     }
 
     private int http(int node) {
@@ -94,7 +77,7 @@ class ClusterRoutingIT {
     @Test
     void givenThreeBrokers_whenPublishingOnOne_thenSubscribersOnTheOthersGetEachMessageOnceInOrder_andADeadBrokersRoutesGo()
             throws Exception {
-        startCluster(3);
+        cluster = new ClusterNodes(3);
         Mqtt5BlockingClient sub2 = connect(2, "sub-on-2");
         Mqtt5BlockingClient.Mqtt5Publishes in2 = Listen.listen(sub2);
         sub2.subscribeWith().topicFilter("orders/#").qos(MqttQos.EXACTLY_ONCE).send();
@@ -129,7 +112,7 @@ class ClusterRoutingIT {
                 .as("a message crosses to a broker once, not once per subscriber there").isEqualTo(expected.size());
         assertThat(Http.metric(http(1), "mqtt_cluster_forward_dropped_total", "peer=\"broker-2\"")).isZero();
 
-        cluster.broker(3).kill(); // SIGKILL: no goodbye, the survivors notice through Hazelcast
+        cluster.kill(3); // SIGKILL: no goodbye, the survivors notice through Hazelcast
         await("survivors removed broker 3 and its routes").atMost(SETTLE)
                 .until(() -> Http.metric(http(1), "mqtt_cluster_members") == 2
                         && Http.metric(http(1), "mqtt_cluster_routes_remote") == 1

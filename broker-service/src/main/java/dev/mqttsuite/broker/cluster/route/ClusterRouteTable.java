@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the {@link #match} the router uses sees local sessions only); on top, it counts this broker's subscriptions per
  * filter and tells the {@link Announcer} when a filter gets its first subscriber or loses its last, so that the
  * cluster learns one route per broker and filter, never one per subscriber. A shared subscription
- * {@code $share/g/f} counts as a route for {@code f}: the broker receives what matches and its own group picks a member.
+ * {@code $share/g/f} is a route of its own, {@code $share/g/f} (one per broker and group, however many members it has
+ * here): it tells the publishing brokers that this broker can serve group {@code g}, and they assign each message of
+ * the group to one such broker.
  *
  * <p>Thread-safety: any event loop may subscribe and unsubscribe; the count per filter changes atomically and may dip
  * below zero for a moment when an unsubscribe overtakes its subscribe on another thread, so the announcer is told
@@ -46,7 +48,7 @@ public final class ClusterRouteTable implements RouteTable {
     public SubscriptionOptions subscribe(Session session, SubscriptionTopic topic, SubscriptionOptions options) {
         SubscriptionOptions previous = local.subscribe(session, topic, options);
         if (previous == null) {
-            count(topic.filter().value(), 1);
+            count(topic.value(), 1);
         }
         return previous;
     }
@@ -55,7 +57,7 @@ public final class ClusterRouteTable implements RouteTable {
     public SubscriptionOptions unsubscribe(Session session, SubscriptionTopic topic) {
         SubscriptionOptions previous = local.unsubscribe(session, topic);
         if (previous != null) {
-            count(topic.filter().value(), -1);
+            count(topic.value(), -1);
         }
         return previous;
     }
@@ -73,7 +75,10 @@ public final class ClusterRouteTable implements RouteTable {
         }
     }
 
-    /** Whether this broker has at least one subscription with this filter (its route should exist). */
+    /**
+     * Whether this broker has at least one subscription with this filter, or one member of this shared group when
+     * {@code filter} is {@code $share/g/f} (its route should exist).
+     */
     public boolean hasRoute(String filter) {
         Integer count = subscriptionsPerFilter.get(filter);
         return count != null && count > 0;

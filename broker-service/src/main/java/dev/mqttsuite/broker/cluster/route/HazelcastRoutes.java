@@ -8,6 +8,7 @@ import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.query.Predicates;
 import dev.mqttsuite.broker.cluster.member.ClusterMember;
+import dev.mqttsuite.topic.SubscriptionTopic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +28,9 @@ import org.jboss.logging.Logger;
  * The cluster-wide route table in Hazelcast: one {@code IMap} entry per (member, filter), key
  * {@code memberId + '\0' + filter} (U+0000 never occurs in an MQTT string), value the member id. This broker writes
  * its own entries from {@link ClusterRouteTable}'s changes and follows everyone else's through an entry listener into
- * {@link RemoteRoutes}; a member that leaves has its entries removed by the survivors.
+ * {@link RemoteRoutes}; a member that leaves has its entries removed by the survivors. A shared subscription's route is
+ * {@code $share/g/f} (one per broker and group); this broker's own shared routes go into {@link RemoteRoutes} too, so
+ * that a publish here can pick this broker for a group as well as another.
  *
  * <p>Consistency: routes are eventually consistent. A new subscription reaches the other brokers' tables within a
  * map write plus an event (milliseconds on a LAN); a message published elsewhere in that interval does not reach it.
@@ -87,6 +90,25 @@ public final class HazelcastRoutes implements ClusterRouteTable.Announcer, AutoC
     public void routeChanged(String filter) {
         dirty.add(filter);
         scheduleWrite(0);
+        if (isShared(filter)) {
+            reads.execute(() -> ownSharedRoute(filter));
+        }
+    }
+
+    /**
+     * Keeps this broker's shared route in {@link RemoteRoutes} in line with its table (last state wins; on the reads
+     * lane, so a reload cannot overtake it): the publishing side picks among every broker of a group, this one too.
+     */
+    private void ownSharedRoute(String filter) {
+        if (table.hasRoute(filter)) {
+            remote.add(memberId, filter);
+        } else {
+            remote.remove(memberId, filter);
+        }
+    }
+
+    private static boolean isShared(String filter) {
+        return filter.startsWith(SubscriptionTopic.SHARE_PREFIX);
     }
 
     private void scheduleWrite(long delayMillis) {
@@ -146,6 +168,11 @@ public final class HazelcastRoutes implements ClusterRouteTable.Announcer, AutoC
                 }
                 if (remote.add(owner, key.substring(split + 1))) {
                     known++;
+                }
+            }
+            for (String filter : table.filters()) {
+                if (isShared(filter)) {
+                    ownSharedRoute(filter); // again after a reload (merge) cleared them
                 }
             }
             LOG.debugf("Cluster routes loaded: %d of other members", known);

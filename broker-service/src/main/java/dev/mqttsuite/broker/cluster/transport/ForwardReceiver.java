@@ -3,6 +3,7 @@ package dev.mqttsuite.broker.cluster.transport;
 import dev.mqttsuite.broker.auth.Permissions;
 import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.routing.Router;
+import dev.mqttsuite.broker.routing.SharedGroupSelector;
 import dev.mqttsuite.broker.session.Delivery;
 import dev.mqttsuite.broker.session.SessionListener;
 import dev.mqttsuite.cluster.v1.ClusterMessage;
@@ -23,7 +24,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The receiving end of the other brokers' Forward streams: each message is routed to this broker's own subscribers
- * only (through a {@link Router} over the local table, never forwarded again), then the frame is acknowledged, once
+ * only (through a {@link Router} over the local table, never forwarded again), its shared groups only those the sender
+ * assigned to this broker ({@code shared_groups}), then the frame is acknowledged, once
  * the session journal made durable what persistent sessions queued from it (acknowledgements stay in order). A frame
  * that comes again on a new stream after a break (same sender, sequence already routed) is acknowledged without being
  * routed twice. When a local subscriber falls behind, the stream is paused like a publishing connection (ADR 0004), so
@@ -113,7 +115,9 @@ public final class ForwardReceiver {
                 long now = System.currentTimeMillis();
                 for (ClusterMessage proto : batch.getMessagesList()) {
                     Message message = MessageCodec.decode(proto, now);
-                    journaled |= localRouter.route(message, this).journaled() > 0;
+                    // shared groups: only those the publishing broker assigned to this one
+                    journaled |= localRouter.route(message, this, !proto.getSharedOnly(),
+                            SharedGroupSelector.only(proto.getSharedGroupsList())).journaled() > 0;
                 }
                 received.increment(batch.getMessagesCount());
                 routedUpTo.put(sender, sequence);

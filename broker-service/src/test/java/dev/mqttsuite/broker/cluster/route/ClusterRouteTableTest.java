@@ -48,6 +48,17 @@ class ClusterRouteTableTest {
             remote.matchMembers(TopicName.of(topic), found::add);
             return found;
         }
+
+        /** The brokers with members of group {@code shareName} whose filter matches {@code topic}. */
+        List<String> groupBrokers(String topic, String shareName) {
+            List<String> found = new ArrayList<>();
+            remote.match(TopicName.of(topic), member -> { }, group -> {
+                if (group.shareName().equals(shareName)) {
+                    group.members().forEach(m -> found.add(m.subscriber()));
+                }
+            });
+            return found;
+        }
     }
 
     private Node node(int index) throws Exception {
@@ -116,11 +127,35 @@ class ClusterRouteTableTest {
     }
 
     @Test
-    void givenSharedSubscription_thenTheBrokerAnnouncesItsFilter() {
-        a.table().subscribe(session("s1"), SubscriptionTopic.parse("$share/workers/jobs/+"), QOS1);
+    void givenSharedSubscriptions_thenEachBrokerAnnouncesOneRoutePerGroup_andEveryBrokerKnowsTheGroupsBrokers() {
+        String memberA = a.member().memberId();
+        String memberB = b.member().memberId();
+        Session s1 = session("s1");
+        Session s2 = session("s2");
+        a.table().subscribe(s1, SubscriptionTopic.parse("$share/workers/jobs/+"), QOS1);
+        a.table().subscribe(s2, SubscriptionTopic.parse("$share/workers/jobs/+"), QOS1);
 
-        await("route of the shared subscription's filter").atMost(PROPAGATION)
-                .until(() -> b.membersFor("jobs/1").equals(List.of(a.member().memberId())));
+        await("the group's route reaches B").atMost(PROPAGATION)
+                .until(() -> b.groupBrokers("jobs/1", "workers").equals(List.of(memberA)));
+        assertThat(b.membersFor("jobs/1")).as("a shared route is no plain route").isEmpty();
+        assertThat(a.groupBrokers("jobs/1", "workers")).as("this broker is a candidate of its own groups")
+                .containsExactly(memberA);
+        assertThat(a.member().hazelcast().getMap(HazelcastRoutes.MAP).size()).as("one entry per broker and group")
+                .isEqualTo(1);
+
+        b.table().subscribe(session("b1"), SubscriptionTopic.parse("$share/workers/jobs/+"), QOS1);
+        await("both brokers of the group, seen from both").atMost(PROPAGATION)
+                .until(() -> a.groupBrokers("jobs/1", "workers").size() == 2
+                        && b.groupBrokers("jobs/1", "workers").size() == 2);
+        assertThat(a.groupBrokers("jobs/1", "workers")).containsExactlyInAnyOrder(memberA, memberB);
+
+        a.table().unsubscribe(s1, SubscriptionTopic.parse("$share/workers/jobs/+"));
+        assertThat(a.table().hasRoute("$share/workers/jobs/+")).as("one member left on A").isTrue();
+        a.table().unsubscribe(s2, SubscriptionTopic.parse("$share/workers/jobs/+"));
+        await("A is no broker of the group any more").atMost(PROPAGATION)
+                .until(() -> b.groupBrokers("jobs/1", "workers").equals(List.of(memberB))
+                        && a.groupBrokers("jobs/1", "workers").equals(List.of(memberB)));
+        assertThat(a.remote().size(memberA)).isZero();
     }
 
     @Test

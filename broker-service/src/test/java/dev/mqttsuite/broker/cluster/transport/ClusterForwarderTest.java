@@ -12,18 +12,19 @@ import dev.mqttsuite.broker.message.PublishProperties;
 import dev.mqttsuite.broker.message.UserProperty;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.routing.LocalRouteTable;
+import dev.mqttsuite.broker.routing.MessageForwarder.Dispatch;
 import dev.mqttsuite.broker.routing.Router;
 import dev.mqttsuite.broker.server.BrokerConfigValidatorTest;
-import dev.mqttsuite.broker.session.Delivery;
+import dev.mqttsuite.broker.support.RecordingSubscriber;
 import dev.mqttsuite.broker.session.Session;
 import dev.mqttsuite.broker.session.SessionLimits;
-import dev.mqttsuite.broker.session.SessionListener;
 import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.cluster.v1.BrokerClusterGrpc;
 import dev.mqttsuite.cluster.v1.ClusterMessage;
 import dev.mqttsuite.cluster.v1.ForwardAck;
 import dev.mqttsuite.cluster.v1.ForwardBatch;
 import dev.mqttsuite.topic.SubscriptionTopic;
+import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -37,9 +38,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +56,7 @@ import org.junit.jupiter.api.Timeout;
 class ClusterForwarderTest {
 
     private static final String PEER = "member-b";
+    private static final String LOCAL = "member-a";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final Vertx vertx = Vertx.vertx();
@@ -66,51 +68,8 @@ class ClusterForwarderTest {
     private LocalRouteTable receiverRoutes;
     private ClusterForwarder forwarder;
     private final RemoteRoutes remote = new RemoteRoutes(32);
-    private final Map<Subscriber, Session> subscribers = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** A connected subscriber that records what it is sent; stalled while {@code full} is set. */
-    private static final class Subscriber implements SessionListener {
-        final List<String> received = new CopyOnWriteArrayList<>();
-        volatile boolean full;
-
-        @Override
-        public boolean sendPublish(Delivery delivery, long nowMillis) {
-            received.add(new String(delivery.message().payload(), StandardCharsets.UTF_8));
-            return true;
-        }
-
-        @Override
-        public void sendPubrel(int packetId) {
-        }
-
-        @Override
-        public int clientReceiveMaximum() {
-            return 65535;
-        }
-
-        @Override
-        public boolean writeQueueFull() {
-            return full;
-        }
-
-        @Override
-        public void runOnLoop(Runnable task) {
-            task.run();
-        }
-
-        @Override
-        public void pauseReading() {
-        }
-
-        @Override
-        public void resumeReading() {
-        }
-
-        @Override
-        public Permissions deliveryPermissions() {
-            return Permissions.ALL;
-        }
-    }
+    private final Set<String> localRoutes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<RecordingSubscriber, Session> subscribers = new java.util.concurrent.ConcurrentHashMap<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -126,8 +85,8 @@ class ClusterForwarderTest {
         server = vertx.createHttpServer(ChannelSecurity.PLAINTEXT.serverOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(grpc);
         server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        forwarder = new ClusterForwarder(remote, vertx, ChannelSecurity.PLAINTEXT, "member-a", "node-a",
-                config.cluster().forward(), registry);
+        forwarder = new ClusterForwarder(remote, localRoutes::contains, vertx, ChannelSecurity.PLAINTEXT, LOCAL,
+                "node-a", config.cluster().forward(), registry);
         forwarder.peerJoined(new Peer(PEER, "node-b", "127.0.0.1", server.actualPort()));
         await("stream open").atMost(WAIT).until(() -> forwarder.connectedPeers() == 1);
     }
@@ -138,9 +97,9 @@ class ClusterForwarderTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private Subscriber subscribe(String clientId, String filter) {
+    private RecordingSubscriber subscribe(String clientId, String filter) {
         Session session = new Session(clientId, SessionLimits.from(config), metrics);
-        Subscriber subscriber = new Subscriber();
+        RecordingSubscriber subscriber = new RecordingSubscriber();
         session.attach(subscriber, 0);
         subscribers.put(subscriber, session);
         receiverRoutes.subscribe(session, SubscriptionTopic.parse(filter), new SubscriptionOptions(2, false, false,
@@ -159,8 +118,8 @@ class ClusterForwarderTest {
 
     @Test
     void givenRouteToPeer_thenEachMessageIsRoutedThereOnceInOrder_andQos1CompletesAtItsAcknowledgement() {
-        Subscriber one = subscribe("one", "orders/#");
-        Subscriber two = subscribe("two", "orders/+");
+        RecordingSubscriber one = subscribe("one", "orders/#");
+        RecordingSubscriber two = subscribe("two", "orders/+");
         remote.add(PEER, "orders/#");
         remote.add(PEER, "orders/+"); // two matching routes of one peer: still one copy to it
 
@@ -193,7 +152,7 @@ class ClusterForwarderTest {
 
     @Test
     void givenMessageWithProperties_thenThePeerRoutesThemUnchanged() {
-        Subscriber one = subscribe("one", "props/#");
+        RecordingSubscriber one = subscribe("one", "props/#");
         remote.add(PEER, "props/#");
         Message sent = new Message(TopicName.of("props/a"), "body".getBytes(StandardCharsets.UTF_8), 1, true,
                 new PublishProperties(1, "text/plain", "reply/here", new byte[] {1, 2},
@@ -216,7 +175,7 @@ class ClusterForwarderTest {
 
     @Test
     void givenStalledSubscriberOnThePeer_thenTheWindowFills_qos0IsDropped_andQos1WaitsInsteadOfGrowingMemory() {
-        Subscriber stalled = subscribe("stalled", "load/#");
+        RecordingSubscriber stalled = subscribe("stalled", "load/#");
         stalled.full = true; // reads nothing: its queue fills, the inbound stream is paused, acks stop
         remote.add(PEER, "load/#");
 
@@ -258,7 +217,7 @@ class ClusterForwarderTest {
 
     @Test
     void givenFrameSentAgainOnANewStream_thenThePeerRoutesItOnce() throws Exception {
-        Subscriber one = subscribe("one", "dup/#");
+        RecordingSubscriber one = subscribe("one", "dup/#");
         GrpcClient client = GrpcClient.client(vertx, ChannelSecurity.PLAINTEXT.clientOptions());
         ForwardBatch hello = ForwardBatch.newBuilder().setSequence(0).setSenderMember("member-x").setSenderNode("x")
                 .build();
@@ -277,5 +236,86 @@ class ClusterForwarderTest {
         }
         assertThat(one.received).as("routed once").containsExactly("once");
         client.close();
+    }
+
+    private static final TopicFilter JOBS = TopicFilter.of("jobs/+");
+
+    @Test
+    void givenGroupAssignedToThePeer_thenThePeerServesThatGroupOnly_andItsPlainSubscribersOnlyWithAPlainRoute() {
+        RecordingSubscriber member = subscribe("g1", "$share/g/jobs/+");
+        RecordingSubscriber otherGroup = subscribe("h1", "$share/h/jobs/+");
+        RecordingSubscriber plain = subscribe("p1", "jobs/+");
+        remote.add(PEER, "$share/g/jobs/+"); // the peer announced group g only
+
+        List<CompletableFuture<Void>> stages = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Dispatch dispatch = forwarder.dispatch(message("jobs/" + i, "s" + i, 1));
+            assertThat(dispatch.localGroups().servesLocally("g", JOBS)).as("g is served by the peer, not here")
+                    .isFalse();
+            assertThat(dispatch.localGroups().servesLocally("h", JOBS)).as("a group the peer was not assigned")
+                    .isTrue();
+            stages.add(dispatch.accepted().toCompletableFuture());
+        }
+        CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).orTimeout(20, TimeUnit.SECONDS).join();
+        await().atMost(WAIT).until(() -> member.received.size() == 10);
+        assertThat(otherGroup.received).as("only the groups assigned to the peer, none of its others").isEmpty();
+        assertThat(plain.received).as("shared_only: the peer has no plain route for it").isEmpty();
+
+        remote.add(PEER, "jobs/+");
+        forwarder.forward(message("jobs/x", "both", 1)).toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
+        await().atMost(WAIT).until(() -> plain.received.equals(List.of("both")));
+        assertThat(member.received).as("one copy carries the plain route and the group").hasSize(11);
+        assertThat(receiver.receivedCount()).isEqualTo(11);
+    }
+
+    @Test
+    void givenGroupOnThisBrokerAndThePeer_thenEachMessageGoesToOneOfThem_roundRobin_andToThePeerOnlyOnceThisOneHasNoMember() {
+        RecordingSubscriber member = subscribe("g1", "$share/g/jobs/+");
+        remote.add(PEER, "$share/g/jobs/+");
+        remote.add(LOCAL, "$share/g/jobs/+"); // this broker's own shared route, as HazelcastRoutes adds it
+        localRoutes.add("$share/g/jobs/+");
+
+        int local = 0;
+        List<CompletableFuture<Void>> stages = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Dispatch dispatch = forwarder.dispatch(message("jobs/1", "r" + i, 1));
+            if (dispatch.localGroups().servesLocally("g", JOBS)) {
+                local++;
+            }
+            stages.add(dispatch.accepted().toCompletableFuture());
+        }
+        CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).orTimeout(20, TimeUnit.SECONDS).join();
+        int remoteShare = 100 - local;
+        await().atMost(WAIT).until(() -> member.received.size() == remoteShare);
+        assertThat(local).as("round-robin over the two brokers of the group").isEqualTo(50);
+
+        localRoutes.remove("$share/g/jobs/+"); // the last local member left; its route is still in the index
+        for (int i = 0; i < 10; i++) {
+            assertThat(forwarder.dispatch(message("jobs/1", "p" + i, 1)).localGroups().servesLocally("g", JOBS))
+                    .as("never assigned to a broker without members").isFalse();
+        }
+        await().atMost(WAIT).until(() -> member.received.size() == remoteShare + 10);
+
+        localRoutes.add("$share/g/jobs/+");
+        forwarder.peerLeft(new Peer(PEER, "node-b", "127.0.0.1", server.actualPort()));
+        for (int i = 0; i < 10; i++) {
+            assertThat(forwarder.dispatch(message("jobs/1", "l" + i, 1)).localGroups().servesLocally("g", JOBS))
+                    .as("the peer left: every message of the group is served here").isTrue();
+        }
+    }
+
+    @Test
+    void givenSharedMessageHandedOn_thenThePeerDeliversItToItsGroupOnly() {
+        RecordingSubscriber member = subscribe("g1", "$share/g/jobs/+");
+        RecordingSubscriber plain = subscribe("p1", "jobs/+");
+        remote.add(PEER, "$share/g/jobs/+");
+        remote.add(PEER, "jobs/+");
+
+        assertThat(forwarder.forwardShared(message("jobs/1", "orphan", 1), "g", JOBS)).isTrue();
+        assertThat(forwarder.forwardShared(message("jobs/1", "nobody", 1), "h", JOBS))
+                .as("no broker has members of h").isFalse();
+
+        await().atMost(WAIT).until(() -> member.received.equals(List.of("orphan")));
+        assertThat(plain.received).as("a handed-on message is for its group only").isEmpty();
     }
 }

@@ -1,0 +1,53 @@
+package dev.mqttsuite.broker.support;
+
+import dev.mqttsuite.broker.auth.Permissions;
+import dev.mqttsuite.broker.session.Delivery;
+import dev.mqttsuite.broker.session.SessionListener;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A connected subscriber without a socket that records the payloads it is sent; stalled while {@code full} is set. */
+public final class RecordingSubscriber implements SessionListener {
+
+    public final List<String> received = new CopyOnWriteArrayList<>();
+    public volatile boolean full;
+
+    @Override
+    public boolean sendPublish(Delivery delivery, long nowMillis) {
+        received.add(new String(delivery.message().payload(), StandardCharsets.UTF_8));
+        return true;
+    }
+
+    @Override
+    public void sendPubrel(int packetId) {
+    }
+
+    @Override
+    public int clientReceiveMaximum() {
+        return 65535;
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return full;
+    }
+
+    @Override
+    public void runOnLoop(Runnable task) {
+        task.run();
+    }
+
+    @Override
+    public void pauseReading() {
+    }
+
+    @Override
+    public void resumeReading() {
+    }
+
+    @Override
+    public Permissions deliveryPermissions() {
+        return Permissions.ALL;
+    }
+}
