@@ -9,6 +9,7 @@ import dev.mqttsuite.broker.metrics.BrokerMetrics.DropReason;
 import dev.mqttsuite.topic.TopicName;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
+import dev.mqttsuite.broker.support.StubSessionListener;
 import org.junit.jupiter.api.Test;
 
 /** Offline queues are bounded by count and bytes; what is dropped is counted, never silent. */
@@ -129,57 +130,15 @@ class SessionQueueTest {
     void messagesQueuedWhileOfflineAreCheckedAgainstTheReceiversPermissionsWhenSent() {
         Session session = new Session("c", new SessionLimits(100, 1_000_000, false, 50, 10, 10), metrics);
         session.enqueue(delivery(1, 10), null); // offline: routed with the last known permissions
-        List<Delivery> sent = new java.util.ArrayList<>();
-        SessionListener now = listener(dev.mqttsuite.broker.auth.Permissions.NONE, sent);
+        StubSessionListener now = new StubSessionListener(dev.mqttsuite.broker.auth.Permissions.NONE);
         session.attach(now, 300);
         session.drain(now);
-        assertThat(sent).as("the user may not read it any more").isEmpty();
+        assertThat(now.sent).as("the user may not read it any more").isEmpty();
         assertThat(metrics.droppedCount(DropReason.NOT_AUTHORIZED)).isEqualTo(1);
     }
 
     /** A connection that accepts everything and does nothing. */
     private static SessionListener idle() {
-        return listener(dev.mqttsuite.broker.auth.Permissions.ALL, new java.util.ArrayList<>());
-    }
-
-    private static SessionListener listener(dev.mqttsuite.broker.auth.Permissions permissions, List<Delivery> sent) {
-        return new SessionListener() {
-            @Override
-            public boolean sendPublish(Delivery delivery, long nowMillis) {
-                sent.add(delivery);
-                return true;
-            }
-
-            @Override
-            public void sendPubrel(int packetId) {
-            }
-
-            @Override
-            public int clientReceiveMaximum() {
-                return 10;
-            }
-
-            @Override
-            public boolean writeQueueFull() {
-                return false;
-            }
-
-            @Override
-            public void runOnLoop(Runnable task) {
-            }
-
-            @Override
-            public void pauseReading() {
-            }
-
-            @Override
-            public void resumeReading() {
-            }
-
-            @Override
-            public dev.mqttsuite.broker.auth.Permissions deliveryPermissions() {
-                return permissions;
-            }
-        };
+        return new StubSessionListener();
     }
 }

@@ -20,6 +20,7 @@ import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.session.SessionLimits;
 import dev.mqttsuite.broker.session.SessionListener;
 import dev.mqttsuite.broker.session.SubscriptionOptions;
+import dev.mqttsuite.broker.support.StubSessionListener;
 import dev.mqttsuite.topic.SubscriptionTopic;
 import dev.mqttsuite.topic.TopicName;
 import dev.mqttsuite.topic.index.SubscriptionIndex;
@@ -109,7 +110,7 @@ class ClusterSessionDirectoryTest {
         List<Node> nodes = cluster(2, 0);
         Node a = nodes.get(0);
         Node b = nodes.get(1);
-        FakeConnection first = new FakeConnection();
+        StubSessionListener first = new StubSessionListener();
         Session onA = connect(a, "c1", true, first, "alice").session();
         onA.putSubscription(TOPIC, QOS1);
         a.routes().subscribe(onA, TOPIC, QOS1);
@@ -119,7 +120,7 @@ class ClusterSessionDirectoryTest {
         }
         long epochOnA = a.sessions().epochOf("c1");
 
-        SessionDirectory.Attach onB = connect(b, "c1", false, new FakeConnection(), "alice");
+        SessionDirectory.Attach onB = connect(b, "c1", false, new StubSessionListener(), "alice");
 
         assertThat(onB.sessionPresent()).as("the session moved with the client [MQTT-3.2.2-3]").isTrue();
         assertThat(onB.session().queuedMessages()).as("its queued QoS 1 messages came along").isEqualTo(3);
@@ -134,10 +135,10 @@ class ClusterSessionDirectoryTest {
     @Test
     void givenClientConnectedOnA_whenSameClientIdConnectsOnB_thenAEvictsItsConnection() throws Exception {
         List<Node> nodes = cluster(2, 0);
-        FakeConnection first = new FakeConnection();
+        StubSessionListener first = new StubSessionListener();
         connect(nodes.get(0), "c2", true, first, "alice");
 
-        SessionDirectory.Attach onB = connect(nodes.get(1), "c2", false, new FakeConnection(), "alice");
+        SessionDirectory.Attach onB = connect(nodes.get(1), "c2", false, new StubSessionListener(), "alice");
 
         assertThat(nodes.get(0).evicted()).as("the old connection gets 0x8E [MQTT-3.1.4-3]").containsExactly(first);
         assertThat(onB.sessionPresent()).isTrue();
@@ -146,11 +147,11 @@ class ClusterSessionDirectoryTest {
     @Test
     void givenSessionOnA_whenCleanStartOnB_thenFreshSessionAndAEndsItsCopy() throws Exception {
         List<Node> nodes = cluster(2, 0);
-        FakeConnection first = new FakeConnection();
+        StubSessionListener first = new StubSessionListener();
         Session onA = connect(nodes.get(0), "c3", false, first, "alice").session();
         onA.putSubscription(TOPIC, QOS1);
 
-        SessionDirectory.Attach onB = connect(nodes.get(1), "c3", true, new FakeConnection(), "alice");
+        SessionDirectory.Attach onB = connect(nodes.get(1), "c3", true, new StubSessionListener(), "alice");
 
         assertThat(onB.sessionPresent()).as("Clean Start discards the session [MQTT-3.1.2-4]").isFalse();
         assertThat(onB.session().subscriptions()).isEmpty();
@@ -160,10 +161,10 @@ class ClusterSessionDirectoryTest {
     @Test
     void givenSessionOfAnotherUser_whenConnectingElsewhere_thenRefusedAndUntouched() throws Exception {
         List<Node> nodes = cluster(2, 0);
-        connect(nodes.get(0), "c4", false, new FakeConnection(), "alice");
+        connect(nodes.get(0), "c4", false, new StubSessionListener(), "alice");
         long epoch = nodes.get(0).sessions().epochOf("c4");
 
-        assertThatThrownBy(() -> connect(nodes.get(1), "c4", false, new FakeConnection(), "mallory"))
+        assertThatThrownBy(() -> connect(nodes.get(1), "c4", false, new StubSessionListener(), "mallory"))
                 .hasCauseInstanceOf(SessionDirectory.ForeignSession.class);
         assertThat(nodes.get(0).sessions().epochOf("c4")).as("a refused claim changes nothing").isEqualTo(epoch);
         assertThat(nodes.get(0).evicted()).isEmpty();
@@ -173,11 +174,11 @@ class ClusterSessionDirectoryTest {
     void givenOwnerUnreachable_whenClaimedElsewhere_thenFreshSessionAndTheOldOwnerIsFenced() throws Exception {
         List<Node> nodes = cluster(2, 0);
         Node a = nodes.get(0);
-        FakeConnection first = new FakeConnection();
+        StubSessionListener first = new StubSessionListener();
         Session onA = connect(a, "c5", false, first, "alice").session();
         handoverReachable = false; // A paused: it does not answer, yet it is still a member
 
-        SessionDirectory.Attach onB = connect(nodes.get(1), "c5", false, new FakeConnection(), "alice");
+        SessionDirectory.Attach onB = connect(nodes.get(1), "c5", false, new StubSessionListener(), "alice");
 
         assertThat(onB.sessionPresent()).as("no replica in phase 2a: the session starts afresh").isFalse();
         await("A learns that the epoch moved on and drops its copy").atMost(PROPAGATION)
@@ -189,7 +190,7 @@ class ClusterSessionDirectoryTest {
     void givenOwnerLeaves_whenTheClientReconnectsElsewhere_thenItsRecordWasOrphanedAndTheEpochGoesOn()
             throws Exception {
         List<Node> nodes = cluster(3, 0);
-        connect(nodes.get(0), "c6", false, new FakeConnection(), "alice");
+        connect(nodes.get(0), "c6", false, new StubSessionListener(), "alice");
         long epoch = nodes.get(0).sessions().epochOf("c6");
         var map = nodes.get(1).member().hazelcast().<String, Ownership>getMap(ClusterMember.SESSIONS_MAP);
 
@@ -197,7 +198,7 @@ class ClusterSessionDirectoryTest {
 
         await("the survivors mark the departed owner's record").atMost(PROPAGATION)
                 .until(() -> map.get("c6") != null && map.get("c6").orphaned());
-        SessionDirectory.Attach onC = connect(nodes.get(2), "c6", false, new FakeConnection(), "alice");
+        SessionDirectory.Attach onC = connect(nodes.get(2), "c6", false, new StubSessionListener(), "alice");
         assertThat(onC.sessionPresent()).isFalse();
         assertThat(nodes.get(2).sessions().epochOf("c6")).as("epochs stay monotonic").isEqualTo(epoch + 1);
     }
@@ -205,7 +206,7 @@ class ClusterSessionDirectoryTest {
     @Test
     void givenSessionEndsOnItsOwner_thenItsRecordIsRemoved() throws Exception {
         List<Node> nodes = cluster(2, 0);
-        FakeConnection connection = new FakeConnection();
+        StubSessionListener connection = new StubSessionListener();
         Session session = connect(nodes.get(0), "c7", true, connection, "alice").session();
         var map = nodes.get(1).member().hazelcast().<String, Ownership>getMap(ClusterMember.SESSIONS_MAP);
         assertThat(map.get("c7")).isNotNull();
@@ -221,51 +222,13 @@ class ClusterSessionDirectoryTest {
             throws Exception {
         Node alone = node(0, 2);
 
-        assertThatThrownBy(() -> connect(alone, "c8", false, new FakeConnection(), "alice"))
+        assertThatThrownBy(() -> connect(alone, "c8", false, new StubSessionListener(), "alice"))
                 .as("a minority side refuses claims: CONNACK 0x88").hasRootCauseInstanceOf(
                         com.hazelcast.splitbrainprotection.SplitBrainProtectionException.class);
 
         node(1, 2);
         await("two members").atMost(PROPAGATION).until(() -> alone.member().size() == 2);
         await("the quorum is there").atMost(PROPAGATION).ignoreExceptions()
-                .until(() -> connect(alone, "c8", false, new FakeConnection(), "alice") != null);
-    }
-
-    private static final class FakeConnection implements SessionListener {
-        @Override
-        public boolean sendPublish(Delivery delivery, long nowMillis) {
-            return true;
-        }
-
-        @Override
-        public void sendPubrel(int packetId) {
-        }
-
-        @Override
-        public int clientReceiveMaximum() {
-            return 100;
-        }
-
-        @Override
-        public boolean writeQueueFull() {
-            return false;
-        }
-
-        @Override
-        public void runOnLoop(Runnable task) {
-        }
-
-        @Override
-        public void pauseReading() {
-        }
-
-        @Override
-        public void resumeReading() {
-        }
-
-        @Override
-        public Permissions deliveryPermissions() {
-            return Permissions.ALL;
-        }
+                .until(() -> connect(alone, "c8", false, new StubSessionListener(), "alice") != null);
     }
 }

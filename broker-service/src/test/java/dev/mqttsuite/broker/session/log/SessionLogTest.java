@@ -12,6 +12,7 @@ import dev.mqttsuite.broker.session.Session;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.session.SessionLimits;
 import dev.mqttsuite.broker.session.SessionListener;
+import dev.mqttsuite.broker.support.StubSessionListener;
 import dev.mqttsuite.broker.session.SessionState;
 import dev.mqttsuite.broker.session.StoredWill;
 import dev.mqttsuite.broker.session.SubscriptionOptions;
@@ -96,7 +97,7 @@ class SessionLogTest {
     void queuedQos1MessagesOfAnOfflineSessionSurviveACrashOnceTheBarrierCompleted() throws Exception {
         SessionLog log = open(Long.MAX_VALUE);
         start(log);
-        FakeConnection connection = new FakeConnection();
+        StubSessionListener connection = new StubSessionListener();
         Session s = persistentSession(log, "sub", connection);
         s.putSubscription(SubscriptionTopic.parse("t/#"), new SubscriptionOptions(1, false, false, 0, 7));
         s.detach(connection);
@@ -116,7 +117,7 @@ class SessionLogTest {
     void acknowledgedDeliveriesAreNotRecoveredAndUnacknowledgedOnesKeepTheirPacketIdentifier() throws Exception {
         SessionLog log = open(Long.MAX_VALUE);
         start(log);
-        FakeConnection connection = new FakeConnection();
+        StubSessionListener connection = new StubSessionListener();
         Session s = persistentSession(log, "sub", connection);
         s.enqueue(delivery("acked", 1), null);
         s.enqueue(delivery("inflight", 1), null);
@@ -143,7 +144,7 @@ class SessionLogTest {
     void aQos2PublishIsWrittenToTheClientOnlyAfterItsPacketIdentifierIsDurable() throws Exception {
         SessionLog log = open(Long.MAX_VALUE);
         start(log);
-        FakeConnection connection = new FakeConnection();
+        StubSessionListener connection = new StubSessionListener();
         Session s = persistentSession(log, "sub", connection);
         s.enqueue(delivery("exactly-once", 2), null);
         connection.runAll(); // drain: the PUBLISH waits for the journal
@@ -158,7 +159,7 @@ class SessionLogTest {
     void inboundQos2StateSurvivesSoAResentPublishIsNotRoutedTwice() throws Exception {
         SessionLog log = open(Long.MAX_VALUE);
         start(log);
-        Session s = persistentSession(log, "pub", new FakeConnection());
+        Session s = persistentSession(log, "pub", new StubSessionListener());
         assertThat(s.startInboundQos2(17)).isTrue();
         assertThat(s.startInboundQos2(18)).isTrue();
         assertThat(s.releaseInboundQos2(18)).isTrue();
@@ -170,10 +171,10 @@ class SessionLogTest {
     void anEndedSessionAndAnUnsubscribedFilterAreGoneAfterACrash() throws Exception {
         SessionLog log = open(Long.MAX_VALUE);
         start(log);
-        Session ended = persistentSession(log, "gone", new FakeConnection());
+        Session ended = persistentSession(log, "gone", new StubSessionListener());
         ended.enqueue(delivery("x", 1), null);
         ended.end();
-        Session kept = persistentSession(log, "kept", new FakeConnection());
+        Session kept = persistentSession(log, "kept", new StubSessionListener());
         kept.putSubscription(SubscriptionTopic.parse("a"), new SubscriptionOptions(1, false, false, 0, 0));
         kept.putSubscription(SubscriptionTopic.parse("b"), new SubscriptionOptions(1, false, false, 0, 0));
         kept.removeSubscription(SubscriptionTopic.parse("a"));
@@ -193,7 +194,7 @@ class SessionLogTest {
     void aTornLastRecordIsCutOffAndEverythingBeforeItRecovered() throws Exception {
         SessionLog log = open(Long.MAX_VALUE);
         start(log);
-        FakeConnection connection = new FakeConnection();
+        StubSessionListener connection = new StubSessionListener();
         Session s = persistentSession(log, "sub", connection);
         s.detach(connection);
         for (int i = 0; i < 10; i++) {
@@ -224,7 +225,7 @@ class SessionLogTest {
     void compactionKeepsTheLiveStateAndDeletesWhatCameBefore() throws Exception {
         SessionLog log = open(Long.MAX_VALUE);
         start(log);
-        FakeConnection connection = new FakeConnection();
+        StubSessionListener connection = new StubSessionListener();
         Session s = persistentSession(log, "sub", connection);
         s.detach(connection);
         for (int i = 0; i < 2_000; i++) {
@@ -248,7 +249,7 @@ class SessionLogTest {
     void overTheDiskBudgetNewQos1MessagesForPersistentSessionsAreRefusedNotAcknowledged() throws Exception {
         SessionLog log = open(4_096);
         start(log);
-        Session s = persistentSession(log, "sub", new FakeConnection());
+        Session s = persistentSession(log, "sub", new StubSessionListener());
         Session.Enqueued last = Session.Enqueued.JOURNALED;
         for (int i = 0; i < 200 && last == Session.Enqueued.JOURNALED; i++) {
             last = s.enqueue(delivery("payload-" + i, 1), null);
@@ -266,10 +267,10 @@ class SessionLogTest {
         start(log);
         LocalSessionDirectory directory = new LocalSessionDirectory(limits, metrics, log, ended -> { }, orphan -> { });
         live.clear();
-        FakeConnection first = new FakeConnection();
+        StubSessionListener first = new StubSessionListener();
         Session old = directory.attach("c", false, first, 3600).toCompletableFuture().get().session();
         old.putSubscription(SubscriptionTopic.parse("old"), new SubscriptionOptions(1, false, false, 0, 0));
-        FakeConnection second = new FakeConnection();
+        StubSessionListener second = new StubSessionListener();
         Session fresh = directory.attach("c", true, second, 3600).toCompletableFuture().get().session();
         fresh.putSubscription(SubscriptionTopic.parse("new"), new SubscriptionOptions(1, false, false, 0, 0));
         directory.detach(old, first); // the old connection closes after the takeover
@@ -284,69 +285,10 @@ class SessionLogTest {
     void aSnapshotTakenWhileTheClientIsConnectedStillMarksItAttached() throws Exception {
         SessionLog log = open(Long.MAX_VALUE);
         start(log);
-        Session s = persistentSession(log, "online", new FakeConnection());
+        Session s = persistentSession(log, "online", new StubSessionListener());
         s.will(new StoredWill(delivery("w", 1).message(), 0, -1));
         log.compact().toCompletableFuture().get(10, TimeUnit.SECONDS);
         SessionLog.Recovery recovery = crashAndRecover();
         assertThat(recovery.attachedAtStop()).as("its will is due after the crash").containsExactly("online");
-    }
-
-    /** A connection that records what the session sends and runs loop tasks when asked. */
-    private static final class FakeConnection implements SessionListener {
-        final List<Delivery> sent = new ArrayList<>();
-        final java.util.concurrent.LinkedBlockingQueue<Runnable> tasks = new java.util.concurrent.LinkedBlockingQueue<>();
-
-        void runAll() {
-            Runnable task;
-            while ((task = tasks.poll()) != null) {
-                task.run();
-            }
-        }
-
-        void awaitAndRunAll() throws InterruptedException {
-            Runnable first = tasks.poll(10, TimeUnit.SECONDS);
-            if (first != null) {
-                first.run();
-            }
-            runAll();
-        }
-
-        @Override
-        public boolean sendPublish(Delivery delivery, long nowMillis) {
-            sent.add(delivery);
-            return true;
-        }
-
-        @Override
-        public void sendPubrel(int packetId) {
-        }
-
-        @Override
-        public int clientReceiveMaximum() {
-            return 100;
-        }
-
-        @Override
-        public boolean writeQueueFull() {
-            return false;
-        }
-
-        @Override
-        public void runOnLoop(Runnable task) {
-            tasks.add(task);
-        }
-
-        @Override
-        public void pauseReading() {
-        }
-
-        @Override
-        public void resumeReading() {
-        }
-
-        @Override
-        public Permissions deliveryPermissions() {
-            return Permissions.ALL;
-        }
     }
 }
