@@ -213,6 +213,22 @@ class WebSocketTest extends BrokerTest {
     }
 
     @Test
+    void frameLargerThanTheMaximumPacketSize_closesTheConnection() throws Exception {
+        int max = broker.core().config().limits().maxPacketSize();
+        try (RawWebSocketClient client = RawWebSocketClient.connect(wsUri("/mqtt"), "mqtt")) {
+            assertThat(client.sendBinary(RawMqttClient.connect(5, unique("big-ws"))).read().type())
+                    .isEqualTo(RawMqttClient.CONNACK);
+            try {
+                client.sendBinary(new byte[max + 1]);
+            } catch (java.util.concurrent.ExecutionException closedWhileSending) {
+                // the broker refuses the frame from its header and closes before reading the rest
+            }
+            assertThat(client.closedWithin(Duration.ofSeconds(5))).as("1009 Message Too Big, or closed while sending")
+                    .isIn(1009, -1);
+        }
+    }
+
+    @Test
     void malformedPacket_getsDisconnectWithReason_thenACloseFrame() throws Exception {
         try (RawWebSocketClient client = RawWebSocketClient.connect(wsUri("/mqtt"), "mqtt")) {
             assertThat(client.sendBinary(RawMqttClient.connect(5, unique("bad-ws"))).read().type())

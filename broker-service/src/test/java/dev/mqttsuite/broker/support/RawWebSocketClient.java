@@ -126,6 +126,18 @@ public final class RawWebSocketClient implements AutoCloseable {
         return closeStatus.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Waits up to {@code limit} for the WebSocket to end: the server's close status, or -1 when the connection ended
+     * without a close frame reaching us (e.g. closed while we were still sending).
+     */
+    public int closedWithin(Duration limit) throws Exception {
+        try {
+            return closeStatus.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException endedWithoutCloseFrame) {
+            return -1;
+        }
+    }
+
     @Override
     public void close() {
         socket.abort();
