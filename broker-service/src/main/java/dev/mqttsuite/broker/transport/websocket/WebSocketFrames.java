@@ -31,7 +31,7 @@ public final class WebSocketFrames extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof WebSocketFrame frame)) {
-            ctx.fireChannelRead(msg); // e.g. nothing: the HTTP request never gets here after the upgrade
+            ctx.fireChannelRead(msg); // not a frame: nothing else is expected here after the upgrade
             return;
         }
         if (closing) {
