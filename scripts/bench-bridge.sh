@@ -30,7 +30,7 @@ load() { # name source-port qos
 
 # ---- our broker + bridge-service
 mqtt=$(free_port); http=$(free_port); bridge_http=$(free_port)
-BROKER_MQTT_PORT=$mqtt BROKER_MQTT_HOST=127.0.0.1 BROKER_AUTH_ALLOW_ANONYMOUS=true QUARKUS_HTTP_PORT=$http \
+BROKER_MQTT_PORT=$mqtt BROKER_WEBSOCKET_PORT=-1 BROKER_MQTT_HOST=127.0.0.1 BROKER_AUTH_ALLOW_ANONYMOUS=true QUARKUS_HTTP_PORT=$http \
   "$JAVA_HOME/bin/java" -Xmx512m -jar broker-service/target/quarkus-app/quarkus-run.jar >"$work/broker.log" 2>&1 &
 pids+=($!)
 wait_http "$http" /q/health/ready

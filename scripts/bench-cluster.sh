@@ -26,7 +26,7 @@ hz1=$(free_port); hz2=$(free_port)
 declare -a mqtt http pids
 for i in 0 1; do
   mqtt[$i]=$(free_port); http[$i]=$(free_port)
-  BROKER_MQTT_HOST=127.0.0.1 BROKER_MQTT_PORT=${mqtt[$i]} BROKER_AUTH_ALLOW_ANONYMOUS=true BROKER_SYS_INTERVAL=0 \
+  BROKER_MQTT_HOST=127.0.0.1 BROKER_MQTT_PORT=${mqtt[$i]} BROKER_WEBSOCKET_PORT=-1 BROKER_AUTH_ALLOW_ANONYMOUS=true BROKER_SYS_INTERVAL=0 \
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=${http[$i]} BROKER_CLUSTER_ENABLED=true BROKER_CLUSTER_NODE_ID=bench-$((i + 1)) \
     BROKER_CLUSTER_NAME=bench-$$ BROKER_CLUSTER_PORT=$([ $i = 0 ] && echo "$hz1" || echo "$hz2") \
     BROKER_CLUSTER_GRPC_PORT=$(free_port) BROKER_CLUSTER_MEMBERS=127.0.0.1:$hz1,127.0.0.1:$hz2 BROKER_CLUSTER_JOIN_TIMEOUT=2s \

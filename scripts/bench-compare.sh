@@ -66,7 +66,7 @@ auth_storm() {
 protocol_runs() {
   local name=$1 home=$2 port
   port=$(free_port)
-  BROKER_MQTT_HOST=127.0.0.1 BROKER_MQTT_PORT=$port BROKER_AUTH_ALLOW_ANONYMOUS=true QUARKUS_HTTP_PORT=$(free_port) \
+  BROKER_MQTT_HOST=127.0.0.1 BROKER_MQTT_PORT=$port BROKER_WEBSOCKET_PORT=-1 BROKER_AUTH_ALLOW_ANONYMOUS=true QUARKUS_HTTP_PORT=$(free_port) \
     BROKER_SYS_INTERVAL=0 "$JAVA_HOME/bin/java" -Xmx512m -jar "$home/broker-service/target/quarkus-app/quarkus-run.jar" \
     >"$work/broker.log" 2>&1 &
   local pid=$!
@@ -91,7 +91,7 @@ curl -fs -u admin:bench-admin -H 'Content-Type: application/json' "http://127.0.
 curl -fs -u admin:bench-admin -H 'Content-Type: application/json' "http://127.0.0.1:$auth_http/api/v1/users" \
   -d '{"username":"bench","password":"bench-secret-1","roles":["bench"]}' >/dev/null
 ours_port=$(free_port)
-BROKER_MQTT_HOST=127.0.0.1 BROKER_MQTT_PORT=$ours_port BROKER_AUTH_BACKEND=service QUARKUS_HTTP_PORT=$(free_port) \
+BROKER_MQTT_HOST=127.0.0.1 BROKER_MQTT_PORT=$ours_port BROKER_WEBSOCKET_PORT=-1 BROKER_AUTH_BACKEND=service QUARKUS_HTTP_PORT=$(free_port) \
   QUARKUS_GRPC_CLIENTS_AUTH_PORT=$auth_http BROKER_SYS_INTERVAL=0 \
   "$JAVA_HOME/bin/java" -Xmx512m -jar "$home/broker-service/target/quarkus-app/quarkus-run.jar" >"$work/broker-auth.log" 2>&1 &
 ours_pid=$!

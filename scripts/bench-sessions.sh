@@ -46,7 +46,7 @@ queue_env=(BROKER_SESSION_MAX_QUEUED_MESSAGES=5000000 BROKER_SESSION_MAX_QUEUED_
 
 # $1 label, $2 data dir, $3 persistence, $4 fsync, $5 port; prints the pid
 start_ours() {
-  env BROKER_MQTT_HOST=127.0.0.1 BROKER_MQTT_PORT="$5" BROKER_AUTH_ALLOW_ANONYMOUS=true QUARKUS_HTTP_PORT="$(free_port)" \
+  env BROKER_MQTT_HOST=127.0.0.1 BROKER_MQTT_PORT="$5" BROKER_WEBSOCKET_PORT=-1 BROKER_AUTH_ALLOW_ANONYMOUS=true QUARKUS_HTTP_PORT="$(free_port)" \
     BROKER_SYS_INTERVAL=0 BROKER_SESSION_PERSISTENCE="$3" BROKER_SESSION_FSYNC="$4" BROKER_SESSION_DATA_DIR="$2" \
     "${queue_env[@]}" "$JAVA_HOME/bin/java" -Xmx3g -jar broker-service/target/quarkus-app/quarkus-run.jar \
     >>"$work/$1.log" 2>&1 &

@@ -19,6 +19,8 @@ public interface BrokerConfig {
 
     Tls tls();
 
+    WebSocket websocket();
+
     Limits limits();
 
     Session session();
@@ -103,6 +105,30 @@ public interface BrokerConfig {
         @WithName("max-keep-alive")
         @WithDefault("65535")
         int maxKeepAlive();
+    }
+
+    /** MQTT over WebSocket (MQTT 5.0 section 6): ws on its own port, wss with the broker.tls.* certificate. */
+    interface WebSocket {
+        /** Enables the ws listener (and, with broker.tls.enabled, the wss listener). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Interface of the ws and wss listeners. */
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** Port of the ws listener; 0 picks a free port; -1 disables it. */
+        @WithDefault("9001")
+        int port();
+
+        /** Port of the wss listener (only with broker.tls.enabled); 0 picks a free port; -1 disables it. */
+        @WithName("tls-port")
+        @WithDefault("9443")
+        int tlsPort();
+
+        /** The only HTTP path upgraded to MQTT; other paths get 404. */
+        @WithDefault("/mqtt")
+        String path();
     }
 
     interface Tls {

@@ -109,6 +109,20 @@ public final class BrokerConfigValidator {
         if (config.sys().interval().isNegative()) {
             problems.add("broker.sys.interval must be >= 0");
         }
+        BrokerConfig.WebSocket ws = config.websocket();
+        if (ws.enabled()) {
+            if (ws.port() < -1 || ws.port() > 65535) {
+                problems.add("broker.websocket.port=" + ws.port() + " must be -1 (off), 0 (any free port) or 1-65535");
+            }
+            if (ws.tlsPort() < -1 || ws.tlsPort() > 65535) {
+                problems.add("broker.websocket.tls-port=" + ws.tlsPort()
+                        + " must be -1 (off), 0 (any free port) or 1-65535");
+            }
+            if (!ws.path().startsWith("/") || ws.path().contains("?") || ws.path().contains("#")
+                    || ws.path().chars().anyMatch(Character::isWhitespace)) {
+                problems.add("broker.websocket.path=" + ws.path() + " must be an absolute path such as /mqtt");
+            }
+        }
         BrokerConfig.Tls tls = config.tls();
         if (tls.enabled()) {
             boolean pem = tls.certFile().isPresent() || tls.keyFile().isPresent();

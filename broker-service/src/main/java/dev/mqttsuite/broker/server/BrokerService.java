@@ -36,8 +36,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Starts the broker with the application: validates configuration (failing startup with the offending keys),
- * picks the authentication and retained-store adapters, and deploys one listener instance per event loop for the
- * plain and the TLS port.
+ * picks the authentication and retained-store adapters, and deploys one listener instance per event loop for each
+ * port: MQTT plain and over TLS, MQTT over WebSocket (ws) and over secure WebSocket (wss).
  */
 @ApplicationScoped
 public class BrokerService {
@@ -65,6 +65,8 @@ public class BrokerService {
     private volatile BrokerAssembly core;
     private volatile int mqttPort = -1;
     private volatile int tlsPort = -1;
+    private volatile int webSocketPort = -1;
+    private volatile int webSocketTlsPort = -1;
     private final List<String> deployments = new ArrayList<>();
     private long sysTimer = -1;
     private SessionPersistence persistence;
@@ -101,14 +103,28 @@ public class BrokerService {
         if (config.mqtt().port() >= 0) {
             NetServerOptions plain = new NetServerOptions().setHost(config.mqtt().host()).setPort(config.mqtt().port())
                     .setTcpNoDelay(true).setReuseAddress(true).setAcceptBacklog(1024);
-            mqttPort = deploy(plain, instances, false);
+            mqttPort = deploy(plain, instances, MqttServerVerticle.Kind.MQTT);
             LOG.infof("MQTT listener on %s:%d (%d event loops, authentication: %s, retained store: %s)",
                     config.mqtt().host(), mqttPort, instances, authenticator.describe(), retained.describe());
         }
         if (config.tls().enabled()) {
-            tlsPort = deploy(tlsOptions(), instances, true);
+            tlsPort = deploy(tlsOptions(config.tls().host(), config.tls().port()), instances,
+                    MqttServerVerticle.Kind.MQTTS);
             LOG.infof("MQTT over TLS listener on %s:%d (client certificates: %s)", config.tls().host(), tlsPort,
                     config.tls().clientAuth());
+        }
+        BrokerConfig.WebSocket ws = config.websocket();
+        if (ws.enabled() && ws.port() >= 0) {
+            NetServerOptions plain = new NetServerOptions().setHost(ws.host()).setPort(ws.port())
+                    .setTcpNoDelay(true).setReuseAddress(true).setAcceptBacklog(1024);
+            webSocketPort = deploy(plain, instances, MqttServerVerticle.Kind.WS);
+            LOG.infof("MQTT over WebSocket listener on ws://%s:%d%s (subprotocol mqtt)", ws.host(), webSocketPort,
+                    ws.path());
+        }
+        if (ws.enabled() && config.tls().enabled() && ws.tlsPort() >= 0) {
+            webSocketTlsPort = deploy(tlsOptions(ws.host(), ws.tlsPort()), instances, MqttServerVerticle.Kind.WSS);
+            LOG.infof("MQTT over secure WebSocket listener on wss://%s:%d%s (broker.tls.* certificate)", ws.host(),
+                    webSocketTlsPort, ws.path());
         }
         long sysMillis = config.sys().interval().toMillis();
         if (sysMillis > 0) {
@@ -122,13 +138,13 @@ public class BrokerService {
      * Deploys the listener instances, which Vert.x lets share one bound port. Vert.x does not share a port-0 bind
      * between instances, so port 0 is first resolved to a free port (retried if another process takes it meanwhile).
      */
-    private int deploy(NetServerOptions options, int instances, boolean tls) throws Exception {
+    private int deploy(NetServerOptions options, int instances, MqttServerVerticle.Kind kind) throws Exception {
         int attempts = options.getPort() == 0 ? 5 : 1;
         for (int attempt = 1; ; attempt++) {
             int port = options.getPort() == 0 ? freePort(options.getHost()) : options.getPort();
             NetServerOptions bound = new NetServerOptions(options).setPort(port);
             try {
-                deployments.add(vertx.deployVerticle(() -> new MqttServerVerticle(core, bound, tls),
+                deployments.add(vertx.deployVerticle(() -> new MqttServerVerticle(core, bound, kind),
                         new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture()
                         .get(30, TimeUnit.SECONDS));
                 return port;
@@ -147,9 +163,10 @@ public class BrokerService {
         }
     }
 
-    private NetServerOptions tlsOptions() {
+    /** TLS options from broker.tls.* for a listener on host:port (the MQTT over TLS and the wss listener). */
+    private NetServerOptions tlsOptions(String host, int port) {
         BrokerConfig.Tls tls = config.tls();
-        NetServerOptions options = new NetServerOptions().setHost(tls.host()).setPort(tls.port()).setSsl(true)
+        NetServerOptions options = new NetServerOptions().setHost(host).setPort(port).setSsl(true)
                 .setTcpNoDelay(true).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
         if (tls.keystoreFile().isPresent()) {
             options.setKeyCertOptions(new PfxOptions().setPath(tls.keystoreFile().get())
@@ -196,6 +213,16 @@ public class BrokerService {
         return tlsPort;
     }
 
+    /** The bound ws (MQTT over WebSocket) port, or -1 when disabled. */
+    public int webSocketPort() {
+        return webSocketPort;
+    }
+
+    /** The bound wss port, or -1 when disabled (it needs broker.tls.enabled). */
+    public int webSocketTlsPort() {
+        return webSocketTlsPort;
+    }
+
     public BrokerAssembly core() {
         return core;
     }
@@ -206,6 +233,6 @@ public class BrokerService {
     }
 
     public boolean isListening() {
-        return core != null && (mqttPort > 0 || tlsPort > 0);
+        return core != null && (mqttPort > 0 || tlsPort > 0 || webSocketPort > 0 || webSocketTlsPort > 0);
     }
 }

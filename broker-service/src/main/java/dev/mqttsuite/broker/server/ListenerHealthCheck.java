@@ -20,6 +20,8 @@ public class ListenerHealthCheck implements HealthCheck {
                 .status(broker.isListening())
                 .withData("mqttPort", broker.mqttPort())
                 .withData("tlsPort", broker.tlsPort())
+                .withData("webSocketPort", broker.webSocketPort())
+                .withData("webSocketTlsPort", broker.webSocketTlsPort())
                 .build();
     }
 }

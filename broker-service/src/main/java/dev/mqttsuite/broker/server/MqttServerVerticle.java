@@ -1,6 +1,7 @@
 package dev.mqttsuite.broker.server;
 
 import dev.mqttsuite.broker.protocol.MqttPacketDecoder;
+import dev.mqttsuite.broker.transport.websocket.WebSocketPipeline;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -21,22 +22,36 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 /**
  * One listener instance on one Vert.x event loop. Several instances share the port, so connections are spread over
  * the event loops (see docs/adr/0003-mqtt-pipeline.md). Each accepted socket gets the MQTT pipeline:
- * {@code [ssl] -> idle -> mqttDecoder -> mqttEncoder -> mqtt -> vert.x handler}.
+ * {@code [ssl] -> idle -> mqttDecoder -> mqttEncoder -> mqtt -> vert.x handler}; a WebSocket listener puts
+ * {@code http -> httpAggregator -> wsUpgrade -> ws -> wsFrames} in front of {@code idle} (see {@link WebSocketPipeline}).
  */
 public final class MqttServerVerticle extends AbstractVerticle {
+
+    /** What a listener speaks: MQTT over TCP or over WebSocket, each plain or over TLS. */
+    public enum Kind {
+        MQTT(false, false), MQTTS(true, false), WS(false, true), WSS(true, true);
+
+        final boolean tls;
+        final boolean webSocket;
+
+        Kind(boolean tls, boolean webSocket) {
+            this.tls = tls;
+            this.webSocket = webSocket;
+        }
+    }
 
     /** Per-connection outbound buffer bounds: above high the socket reports unwritable and delivery pauses. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
 
     private final BrokerAssembly broker;
     private final NetServerOptions options;
-    private final boolean tls;
+    private final Kind kind;
     private NetServer server;
 
-    public MqttServerVerticle(BrokerAssembly broker, NetServerOptions options, boolean tls) {
+    public MqttServerVerticle(BrokerAssembly broker, NetServerOptions options, Kind kind) {
         this.broker = broker;
         this.options = options;
-        this.tls = tls;
+        this.kind = kind;
     }
 
     @Override
@@ -64,12 +79,17 @@ public final class MqttServerVerticle extends AbstractVerticle {
         // a small read batch per wake-up: bounds what one publisher can have in flight when it is paused
         pipeline.channel().config().setMaxMessagesPerRead(4);
         long connectTimeout = broker.config().mqtt().connectTimeout().toMillis();
+        if (kind.webSocket) {
+            // the source address is the socket's: X-Forwarded-For is not trusted (no trusted-proxy setting yet)
+            WebSocketPipeline.install(pipeline, "handler", broker.config().websocket().path(),
+                    broker.config().limits().maxPacketSize(), broker.config().mqtt().connectTimeout());
+        }
         pipeline.addBefore("handler", "idle", new IdleStateHandler(connectTimeout, 0, 0, TimeUnit.MILLISECONDS));
         pipeline.addBefore("handler", "mqttDecoder", new MqttPacketDecoder(broker.config().limits().maxPacketSize(),
                 broker.config().limits().maxClientIdLength()));
         pipeline.addBefore("handler", "mqttEncoder", MqttEncoder.INSTANCE);
         pipeline.addBefore("handler", "mqtt", broker.newChannelHandler(socket.remoteAddress().toString(),
-                tls ? certificateIdentities(socket) : List.of()));
+                kind.tls ? certificateIdentities(socket) : List.of()));
     }
 
     /** Subject and subject alternative names of a verified client certificate, for the authenticator. */

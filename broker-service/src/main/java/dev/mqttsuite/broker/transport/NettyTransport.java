@@ -7,6 +7,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -75,8 +78,8 @@ final class NettyTransport implements Transport {
     /**
      * The graceful close: packets already decoded are dropped and further input is read and discarded (unread input
      * would turn the close into a TCP reset, and the peer would lose the DISCONNECT or CONNACK written last), the
-     * output is flushed and half-closed (TLS: close_notify first), and the channel closes when the peer closes or
-     * after the linger, whichever comes first.
+     * output is flushed and half-closed (WebSocket: a close frame first; TLS: close_notify first), and the channel
+     * closes when the peer closes or after the linger, whichever comes first.
      */
     @Override
     public void close() {
@@ -97,6 +100,10 @@ final class NettyTransport implements Transport {
         readingPaused = false;
         channel.config().setAutoRead(true);
         flushPending = false;
+        if (pipeline.get(WebSocketFrameEncoder.class) != null) {
+            // MQTT over WebSocket after the upgrade: a close frame behind the last packet (RFC 6455 section 5.5.1)
+            ctx.write(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE), ctx.voidPromise());
+        }
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
             SslHandler ssl = pipeline.get(SslHandler.class);
             if (!flushed.isSuccess()) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real third-party clients against the broker: Mosquitto's command-line clients (MQTT 3.1.1 and 5) and MQTT.js.
+ * Real third-party clients against the broker: Mosquitto's command-line clients (MQTT 3.1.1 and 5) and MQTT.js (over
+ * TCP and over WebSocket).
  * Locally they are skipped with a message when the tools are missing; {@code .ci/run} installs them and sets
  * {@code MQTT_SUITE_REQUIRE_INTEROP=true}, which turns a missing tool into a failure.
  */
@@ -122,5 +123,15 @@ class InteropTest extends BrokerTest {
                 Integer.toString(port()), unique("mqttjs")));
         String output = finish(start(command));
         assertThat(output).contains("OK 5").contains("OK 4");
+    }
+
+    @Test
+    void mqttJs_overWebSocket_roundTripsInMqtt5_311And31() throws Exception {
+        Path dir = Path.of("src/test/interop");
+        requireTool("node + MQTT.js", onPath("node") && Files.isDirectory(dir.resolve("node_modules/mqtt")));
+        String url = "ws://127.0.0.1:" + broker.webSocketPort() + "/mqtt";
+        String output = finish(start(List.of("node", dir.resolve("mqttjs-roundtrip.js").toString(),
+                Integer.toString(port()), unique("mqttjs-ws"), url)));
+        assertThat(output).contains("OK 5").contains("OK 4").contains("OK 3");
     }
 }

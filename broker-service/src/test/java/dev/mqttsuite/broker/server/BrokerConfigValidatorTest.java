@@ -36,6 +36,10 @@ public class BrokerConfigValidatorTest {
         "broker.session.backpressure-low-watermark, 5000, broker.session.backpressure-low-watermark",
         "broker.session.backpressure-high-watermark, 20000, broker.session.backpressure-high-watermark",
         "broker.tls.enabled, true, broker.tls",
+        "broker.websocket.port, 70000, broker.websocket.port",
+        "broker.websocket.tls-port, -2, broker.websocket.tls-port",
+        "broker.websocket.path, mqtt, broker.websocket.path",
+        "broker.websocket.path, /mqtt?x=1, broker.websocket.path",
         "broker.auth.max-concurrent, 0, broker.auth.max-concurrent",
         "broker.auth.cache-ttl, -1s, broker.auth.cache-ttl",
         "broker.auth.cache-size, 0, broker.auth.cache-size"

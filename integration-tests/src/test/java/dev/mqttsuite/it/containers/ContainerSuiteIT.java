@@ -75,6 +75,8 @@ class ContainerSuiteIT {
         broker = SuiteContainers.service("broker-service", "broker", BROKER_HTTP)
                 .withEnv("BROKER_MQTT_HOST", "127.0.0.1")
                 .withEnv("BROKER_MQTT_PORT", Integer.toString(MQTT))
+                .withEnv("BROKER_WEBSOCKET_HOST", "127.0.0.1")
+                .withEnv("BROKER_WEBSOCKET_PORT", Integer.toString(ServiceProcess.freePort()))
                 .withEnv("BROKER_AUTH_BACKEND", "service")
                 .withEnv("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(AUTH_HTTP))
                 .withEnv("BROKER_RETAINED_BACKEND", "service")

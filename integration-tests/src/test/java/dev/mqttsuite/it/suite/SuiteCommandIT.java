@@ -32,6 +32,7 @@ class SuiteCommandIT {
     private final int brokerPort = ServiceProcess.freePort();
     private final int mqttPort = ServiceProcess.freePort();
     private final int bridgePort = ServiceProcess.freePort();
+    private final int wsPort = ServiceProcess.freePort();
 
     private Process run(Path dataDir, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("suite").toString()));
@@ -43,6 +44,7 @@ class SuiteCommandIT {
         env.put("SUITE_STORE_HTTP_PORT", Integer.toString(storePort));
         env.put("SUITE_BROKER_HTTP_PORT", Integer.toString(brokerPort));
         env.put("SUITE_BRIDGE_HTTP_PORT", Integer.toString(bridgePort));
+        env.put("SUITE_WS_PORT", Integer.toString(wsPort));
         env.put("JAVA_HOME", System.getProperty("java.home"));
         Process process = builder.start();
         assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("./suite %s finished", args[0]).isTrue();
@@ -85,7 +87,16 @@ class SuiteCommandIT {
                     .payload("on".getBytes()).send();
             device.disconnect();
 
-            assertThat(run(data, "status").exitValue()).isZero();
+            Process status = run(data, "status");
+            assertThat(status.exitValue()).isZero();
+            String wsUrl = "ws://127.0.0.1:" + wsPort + "/mqtt";
+            assertThat(output(status)).as("status prints the MQTT over WebSocket URL").contains(wsUrl);
+            assertThat(printed).contains(wsUrl);
+            java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .subprotocols("mqtt").buildAsync(java.net.URI.create(wsUrl), new java.net.http.WebSocket.Listener() {
+                    }).get(10, TimeUnit.SECONDS);
+            assertThat(ws.getSubprotocol()).as("the broker serves MQTT over WebSocket").isEqualTo("mqtt");
+            ws.abort();
             assertThat(run(data, "down").exitValue()).isZero();
             Process stopped = run(data, "status");
             assertThat(stopped.exitValue()).as("status after down").isNotZero();

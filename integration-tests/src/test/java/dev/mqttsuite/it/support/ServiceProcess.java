@@ -34,6 +34,11 @@ public final class ServiceProcess implements AutoCloseable {
         this.httpPort = freePort();
         environment.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        if ("broker-service".equals(module)) {
+            // the WebSocket listener is on by default on 9001: brokers started side by side each take a free port
+            environment.put("BROKER_WEBSOCKET_HOST", "127.0.0.1");
+            environment.put("BROKER_WEBSOCKET_PORT", Integer.toString(freePort()));
+        }
     }
 
     /** Ports already handed out by this JVM: the OS may give a just-closed ephemeral port again. */
