@@ -15,7 +15,8 @@ import java.util.Optional;
  * deny rules come before allow rules; within that, the order in which they were given. The first rule whose action
  * matches and whose pattern matches the topic decides. An allow rule with a QoS ceiling or without retain denies a
  * publish above the ceiling or with RETAIN set. No matching rule: denied (default deny for everything). A superuser is
- * allowed everything.
+ * allowed everything. At delivery, the first subscribe rule matching the topic denies it if it is a DENY rule, before
+ * any receive rule is looked at: receive rules narrow what may be received, they never reopen a denied topic.
  */
 public final class AclRuleSet {
 
@@ -84,6 +85,17 @@ public final class AclRuleSet {
     public AclDecision checkReceive(TopicName topic) {
         if (superuser) {
             return new AclDecision(true, null, "superuser");
+        }
+        // A topic a DENY SUBSCRIBE rule forbids is never received, whatever the receive rules say: a wider
+        // subscription (e.g. '#', allowed by another rule) must not deliver what subscribing to it directly may not.
+        for (Compiled c : rules) {
+            if (c.rule().action() == AclRule.Action.SUBSCRIBE && c.filter().matches(topic)) {
+                if (c.rule().effect() == AclRule.Effect.DENY) {
+                    return new AclDecision(false, c.rule(), "denied by subscribe rule " + c.rule()
+                            + " (receive rules cannot bypass it)");
+                }
+                break;
+            }
         }
         boolean anyReceiveRule = false;
         for (Compiled c : rules) {

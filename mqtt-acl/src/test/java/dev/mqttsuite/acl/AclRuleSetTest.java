@@ -116,4 +116,19 @@ class AclRuleSetTest {
         assertThatThrownBy(() -> AclRule.fromNames("ALLOW", "PUBLISH", "a/dev-%u", 0, null, null))
                 .isInstanceOf(InvalidTopicException.class);
     }
+
+    @Test
+    void aDenySubscribeRuleCannotBeBypassedByAWiderSubscriptionAndAReceiveRule() {
+        AclRuleSet set = rules(AclRule.of(DENY, SUBSCRIBE, "secret/#", 1), AclRule.of(ALLOW, SUBSCRIBE, "#", 0),
+                AclRule.of(ALLOW, RECEIVE, "#", 0));
+        assertThat(set.checkSubscribe(TopicFilter.of("secret/#"), 0).allowed()).isFalse();
+        assertThat(set.checkSubscribe(TopicFilter.of("#"), 0).allowed()).as("the wider filter is allowed").isTrue();
+        assertThat(set.checkReceive(TopicName.of("secret/plans")).allowed())
+                .as("but what it matches under the denied filter is not delivered").isFalse();
+        assertThat(set.checkReceive(TopicName.of("news/today")).allowed()).isTrue();
+        AclRuleSet carveOut = rules(AclRule.of(ALLOW, SUBSCRIBE, "secret/public/#", 2),
+                AclRule.of(DENY, SUBSCRIBE, "secret/#", 1), AclRule.of(ALLOW, RECEIVE, "#", 0));
+        assertThat(carveOut.checkReceive(TopicName.of("secret/public/x")).allowed())
+                .as("a higher-priority allow still opens its part").isTrue();
+    }
 }
