@@ -30,7 +30,10 @@ function roundTrip(protocolVersion) {
       const ok = payload.toString() === `hello v${protocolVersion}` &&
         (protocolVersion !== 5 || (packet.properties && packet.properties.userProperties &&
           packet.properties.userProperties.origin === 'mqttjs'));
-      client.end(false, () => (ok ? resolve(`OK ${protocolVersion}`) : reject(new Error(`bad message v${protocolVersion}`))));
+      // end after this message's PUBACK is written: MQTT.js sends it after the handler returns, and a packet after
+      // DISCONNECT breaks [MQTT-3.14.4-2] (over WebSocket it then hits the close handshake the broker started)
+      setImmediate(() => client.end(false,
+        () => (ok ? resolve(`OK ${protocolVersion}`) : reject(new Error(`bad message v${protocolVersion}`)))));
     });
   });
 }
