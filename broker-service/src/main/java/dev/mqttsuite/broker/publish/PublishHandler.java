@@ -109,7 +109,9 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
                     Props.binary(props, MqttPropertyType.CORRELATION_DATA), Props.userProperties(props));
         }
         Message message = new Message(topic, payload, qos, retain, forwarded, connection.clientId(), expiresAt);
-        MessagePublisher.Outcome outcome = publisher.publish(message, connection);
+        // QoS 2: the packet id is journaled after the deliveries, inside the same acknowledgement barrier
+        MessagePublisher.Outcome outcome = publisher.publish(message, connection,
+                qos == 2 ? () -> connection.session().journalInboundQos2(packetId) : null);
         if (qos == 0) {
             return;
         }

@@ -50,9 +50,20 @@ public final class MessagePublisher {
      *     unreachable, so the caller does not acknowledge as if it were saved
      */
     public Outcome publish(Message message, SessionListener publisher) {
+        return publish(message, publisher, null);
+    }
+
+    /**
+     * {@link #publish}, running {@code afterRouting} (on this thread) once the message is queued here and before the
+     * journal barrier is taken, so that what it records is covered by the same acknowledgement.
+     */
+    public Outcome publish(Message message, SessionListener publisher, Runnable afterRouting) {
         CompletionStage<Void> stored = message.retain() ? retained.put(message) : DONE;
         MessageForwarder.Dispatch forwarded = forwarder.dispatch(message); // decides which node serves each group
         Router.Routed routed = router.route(message, publisher, true, forwarded.localGroups());
+        if (afterRouting != null) {
+            afterRouting.run();
+        }
         CompletionStage<Void> accepted = both(stored, forwarded.accepted());
         if (routed.journaled() > 0) {
             accepted = both(accepted, journal.barrier());

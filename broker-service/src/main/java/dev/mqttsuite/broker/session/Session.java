@@ -512,13 +512,23 @@ public final class Session {
 
     // ---- inbound QoS 2 -----------------------------------------------------------------------------------------
 
-    /** Records an inbound QoS 2 packet id; false if it is already awaiting PUBREL (a resent duplicate). */
+    /**
+     * Records an inbound QoS 2 packet id in memory; false if it is already awaiting PUBREL (a resent duplicate). The
+     * journal gets it from {@link #journalInboundQos2} once the message is routed.
+     */
     public synchronized boolean startInboundQos2(int packetId) {
-        boolean added = inboundQos2.add(packetId);
-        if (added && logged) {
+        return inboundQos2.add(packetId);
+    }
+
+    /**
+     * The inbound QoS 2 message was routed: its packet id goes to the journal after the deliveries it queued, so a
+     * durable id always comes with durable deliveries. (Recorded before them, a crash between the two would make the
+     * client's resend look like a duplicate of a message nobody has.)
+     */
+    public synchronized void journalInboundQos2(int packetId) {
+        if (logged && inboundQos2.contains(packetId)) {
             journal.inboundStarted(this, packetId);
         }
-        return added;
     }
 
     /** PUBREL arrived: false if the id was unknown (MQTT 5: PUBCOMP 0x92). */

@@ -161,7 +161,10 @@ class SessionLogTest {
         start(log);
         Session s = persistentSession(log, "pub", new StubSessionListener());
         assertThat(s.startInboundQos2(17)).isTrue();
+        s.journalInboundQos2(17); // after routing
         assertThat(s.startInboundQos2(18)).isTrue();
+        s.journalInboundQos2(18);
+        assertThat(s.startInboundQos2(19)).isTrue(); // routing never finished: not journaled
         assertThat(s.releaseInboundQos2(18)).isTrue();
         s.journaled().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(only(crashAndRecover()).inboundQos2()).containsExactly(17); // [MQTT-4.3.3-10]
