@@ -72,7 +72,7 @@ public final class MessagePublisher {
     }
 
     private PubackReasonCode refusal(Router.Routed routed) {
-        if (routed.refusal() != null) {
+        if (routed.notDurable()) {
             return journal.refusal() == SessionJournal.Refusal.UNAVAILABLE ? PubackReasonCode.UNSPECIFIED_ERROR
                     : PubackReasonCode.QUOTA_EXCEEDED;
         }

@@ -34,9 +34,10 @@ public final class Router {
      * @param queued the sessions that queued it
      * @param journaled how many of those recorded it in the session journal (the acknowledgement waits for it)
      * @param full the sessions that refused it because their queue is full ({@code queue-overflow=refuse})
-     * @param refusal set when a session that outlives its connection could not take it durably
+     * @param notDurable whether a session that outlives its connection could not take it durably (the journal's
+     *     {@link SessionJournal#refusal} says why)
      */
-    public record Routed(int queued, int journaled, int full, SessionJournal.Refusal refusal) {
+    public record Routed(int queued, int journaled, int full, boolean notDurable) {
     }
 
     private final RouteTable routes;
@@ -101,7 +102,7 @@ public final class Router {
                 }
             }
         }
-        return new Routed(tally.queued, tally.journaled, tally.full, tally.refusal);
+        return new Routed(tally.queued, tally.journaled, tally.full, tally.notDurable);
     }
 
     /**
@@ -164,7 +165,7 @@ public final class Router {
         int queued;
         int journaled;
         int full;
-        SessionJournal.Refusal refusal;
+        boolean notDurable;
 
         void add(Enqueued outcome) {
             switch (outcome) {
@@ -174,7 +175,7 @@ public final class Router {
                     journaled++;
                 }
                 case FULL -> full++;
-                case NOT_DURABLE -> refusal = SessionJournal.Refusal.QUOTA_EXCEEDED;
+                case NOT_DURABLE -> notDurable = true;
                 case DROPPED -> {
                 }
             }
