@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -23,6 +24,27 @@ public final class InternalGrpcEndpoint {
 
     private InternalGrpcEndpoint(HttpServer server) {
         this.server = server;
+    }
+
+    /**
+     * Loads the TLS material (startup fails naming the setting), binds the internal port and makes the router refuse
+     * gRPC on every other port.
+     *
+     * @param prefix the service's settings prefix ({@code auth}: {@code auth.grpc.*}, {@code auth.internal-tls.*})
+     */
+    public static InternalGrpcEndpoint serve(Vertx vertx, Router router, InternalGrpcConfig grpc,
+            InternalTlsConfig tlsConfig, String prefix, Clock clock) {
+        InternalTls tls = InternalTls.load(tlsConfig, prefix + ".internal-tls", clock);
+        CallerPolicy policy = new CallerPolicy(grpc.identityField(), grpc.allowedCallers(), tls.plaintext(),
+                prefix + ".grpc.allowed-callers");
+        InternalGrpcEndpoint endpoint = start(vertx, router, grpc.host(), grpc.port(), tls, policy,
+                prefix + ".grpc.port");
+        endpoint.refuseGrpcOnOtherPorts(router);
+        if (!tls.plaintext()) {
+            LOG.infof("Internal gRPC callers allowed (%s of the client certificate): %s", grpc.identityField(),
+                    grpc.allowedCallers());
+        }
+        return endpoint;
     }
 
     /**
