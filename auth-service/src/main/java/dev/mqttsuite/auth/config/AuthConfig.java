@@ -1,5 +1,7 @@
 package dev.mqttsuite.auth.config;
 
+import dev.mqttsuite.internaltls.InternalGrpcConfig;
+import dev.mqttsuite.internaltls.InternalTlsConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -34,6 +36,19 @@ public interface AuthConfig {
     Admin admin();
 
     BruteForce bruteForce();
+
+    /** The brokers' gRPC port and who may call it (docs/adr/0012-internal-mutual-tls.md). */
+    Grpc grpc();
+
+    /** Mutual TLS of the gRPC port: this service's certificate, key and the suite CA (PEM). */
+    @WithName("internal-tls")
+    InternalTls internalTls();
+
+    interface Grpc extends InternalGrpcConfig {
+    }
+
+    interface InternalTls extends InternalTlsConfig {
+    }
 
     interface Oidc {
         /** Quarkus OIDC tenants whose access tokens devices may log in with (one per trusted issuer). */

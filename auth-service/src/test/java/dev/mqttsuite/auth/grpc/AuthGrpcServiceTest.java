@@ -14,7 +14,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
+import jakarta.inject.Inject;
 import io.restassured.http.ContentType;
 import java.util.List;
 import java.util.UUID;
@@ -28,12 +28,15 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class AuthGrpcServiceTest {
 
+    @Inject
+    InternalGrpcServer internal;
+
     private ManagedChannel channel;
     private AuthServiceGrpc.AuthServiceBlockingStub auth;
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", internal.port()).usePlaintext().build();
         auth = AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 

@@ -85,8 +85,9 @@ public final class BrokerCluster implements AutoCloseable {
         return start(config, maxTopicLevels, vertx, metrics, ChannelSecurity.PLAINTEXT);
     }
 
-    static BrokerCluster start(BrokerConfig.Cluster config, int maxTopicLevels, Vertx vertx, BrokerMetrics metrics,
-            ChannelSecurity security) {
+    /** As {@link #start(BrokerConfig.Cluster, int, Vertx, BrokerMetrics)}, the streams secured by {@code security}. */
+    public static BrokerCluster start(BrokerConfig.Cluster config, int maxTopicLevels, Vertx vertx,
+            BrokerMetrics metrics, ChannelSecurity security) {
         String nodeId = config.nodeId().orElseGet(() -> "broker-" + UUID.randomUUID().toString().substring(0, 8));
         ForwardReceiver receiver = new ForwardReceiver(vertx, metrics.registry());
         // a takeover waits for the previous owner at most this long, then the session starts afresh
@@ -95,7 +96,7 @@ public final class BrokerCluster implements AutoCloseable {
         grpc.callHandler(BrokerClusterGrpc.getForwardMethod(), receiver::open);
         grpc.callHandler(BrokerClusterGrpc.getTakeOverMethod(), handover::serve);
         HttpServer server = vertx.createHttpServer(security.serverOptions().setHost(config.host())
-                .setPort(config.grpcPort())).requestHandler(grpc);
+                .setPort(config.grpcPort())).requestHandler(security.guard(grpc));
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

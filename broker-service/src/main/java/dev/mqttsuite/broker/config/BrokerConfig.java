@@ -1,11 +1,15 @@
 package dev.mqttsuite.broker.config;
 
+import dev.mqttsuite.internaltls.IdentityField;
+import dev.mqttsuite.internaltls.InternalTlsConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The broker's typed, immutable configuration (prefix {@code broker}). Every key, its default and a one-line
@@ -32,6 +36,31 @@ public interface BrokerConfig {
     Retained retained();
 
     Cluster cluster();
+
+    /**
+     * Mutual TLS of the broker's internal gRPC: its client certificate towards the auth-service and the retained store
+     * (quarkus.grpc.clients.* take these files) and the cluster streams (docs/adr/0012-internal-mutual-tls.md).
+     */
+    @WithName("internal-tls")
+    InternalTls internalTls();
+
+    interface InternalTls extends InternalTlsConfig {
+        @Override
+        @WithDefault("false")
+        boolean plaintext();
+
+        @Override
+        @WithDefault("tls/broker.crt")
+        Path cert();
+
+        @Override
+        @WithDefault("tls/broker.key")
+        Path key();
+
+        @Override
+        @WithDefault("tls/ca.crt")
+        Path ca();
+    }
 
     interface Retained {
         /** Where retained messages live: "memory" (this broker only) or "service" (the retained-store-service). */
@@ -396,6 +425,16 @@ public interface BrokerConfig {
         /** Joins this broker to a cluster. */
         @WithDefault("false")
         boolean enabled();
+
+        /** Peer identities (certificate field broker.cluster.peer-identity-field) whose streams this broker serves. */
+        @WithName("allowed-peers")
+        @WithDefault("broker")
+        Set<String> allowedPeers();
+
+        /** Which field of a peer's client certificate names it: CN or SAN_URI. */
+        @WithName("peer-identity-field")
+        @WithDefault("CN")
+        IdentityField peerIdentityField();
 
         /** Only members with the same cluster name join each other. */
         @WithDefault("mqtt-suite")

@@ -3,8 +3,10 @@ package dev.mqttsuite.broker.server;
 import dev.mqttsuite.broker.auth.AuthenticatorSelection;
 import dev.mqttsuite.broker.auth.Authenticator;
 import dev.mqttsuite.broker.cluster.BrokerCluster;
+import dev.mqttsuite.broker.cluster.transport.MutualTlsChannelSecurity;
 import dev.mqttsuite.broker.session.SessionScope;
 import dev.mqttsuite.broker.config.BrokerConfig;
+import dev.mqttsuite.broker.config.InternalTlsStartup;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.retained.InMemoryRetainedStore;
 import dev.mqttsuite.broker.retained.RetainedStore;
@@ -13,6 +15,7 @@ import dev.mqttsuite.broker.routing.MessageForwarder;
 import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.sys.SysTopicsPublisher;
+import dev.mqttsuite.internaltls.InternalTls;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -29,6 +32,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -74,6 +78,7 @@ public class BrokerService {
 
     void onStart(@Observes StartupEvent event) throws Exception {
         BrokerConfigValidator.validate(config);
+        Optional<InternalTls> internalTls = InternalTlsStartup.check(config);
         Authenticator authenticator = AuthenticatorSelection.select(config,
                 authenticators.isResolvable() ? java.util.Optional.of(authenticators.get()) : java.util.Optional.empty());
         RetainedStore retained = retainedStores.isResolvable() ? retainedStores.get() : new InMemoryRetainedStore();
@@ -81,7 +86,9 @@ public class BrokerService {
         RouteTable routes = new LocalRouteTable(config.limits().maxTopicLevels());
         MessageForwarder forwarder = MessageForwarder.LOCAL_ONLY;
         if (config.cluster().enabled()) {
-            cluster = BrokerCluster.start(config.cluster(), config.limits().maxTopicLevels(), vertx, metrics);
+            cluster = BrokerCluster.start(config.cluster(), config.limits().maxTopicLevels(), vertx, metrics,
+                    MutualTlsChannelSecurity.of(internalTls.orElseThrow(), config.cluster().peerIdentityField(),
+                            config.cluster().allowedPeers()));
             routes = cluster.routes();
             forwarder = cluster.forwarder();
         }

@@ -40,7 +40,7 @@ class AuthReplicasIT {
         broker = new ServiceProcess("replicas-broker", "broker-service")
                 .env("BROKER_MQTT_PORT", Integer.toString(mqtt)).env("BROKER_MQTT_HOST", "127.0.0.1")
                 .env("BROKER_AUTH_BACKEND", "service")
-                .env("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(replicaB.httpPort())).start();
+                .env("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(replicaB.grpcPort())).start();
     }
 
     private static ServiceProcess replica(String name, Path data, String url) {

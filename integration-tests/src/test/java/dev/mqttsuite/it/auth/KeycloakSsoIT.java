@@ -60,7 +60,7 @@ class KeycloakSsoIT {
         mqtt = ServiceProcess.freePort();
         broker = new ServiceProcess("sso-broker", "broker-service").env("BROKER_MQTT_PORT", Integer.toString(mqtt))
                 .env("BROKER_AUTH_BACKEND", "service")
-                .env("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(auth.httpPort())).start();
+                .env("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(auth.grpcPort())).start();
     }
 
     @AfterAll

@@ -56,7 +56,7 @@ class LiveAclIT {
         broker = new ServiceProcess("acl-broker", "broker-service")
                 .env("BROKER_MQTT_PORT", Integer.toString(mqtt)).env("BROKER_MQTT_HOST", "127.0.0.1")
                 .env("BROKER_AUTH_BACKEND", "service").env("BROKER_AUTH_TIMEOUT", "2s")
-                .env("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(auth.httpPort())).start();
+                .env("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(auth.grpcPort())).start();
         admin.ok("POST", "/api/v1/roles", """
                 {"name":"device","priority":10,"rules":[
                   {"effect":"ALLOW","action":"PUBLISH","pattern":"devices/%u/#"},

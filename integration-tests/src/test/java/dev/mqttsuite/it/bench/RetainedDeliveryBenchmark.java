@@ -29,7 +29,7 @@ public final class RetainedDeliveryBenchmark {
             try (ServiceProcess broker = new ServiceProcess("bench-broker", "broker-service")
                     .env("BROKER_MQTT_PORT", Integer.toString(mqtt)).env("BROKER_AUTH_ALLOW_ANONYMOUS", "true")
                     .env("BROKER_RETAINED_BACKEND", "service")
-                    .env("QUARKUS_GRPC_CLIENTS_RETAINED_PORT", Integer.toString(store.httpPort())).start()) {
+                    .env("QUARKUS_GRPC_CLIENTS_RETAINED_PORT", Integer.toString(store.grpcPort())).start()) {
                 Mqtt5AsyncClient publisher = MqttClient.builder().useMqttVersion5().identifier("bench-pub")
                         .serverHost("127.0.0.1").serverPort(mqtt).buildAsync();
                 publisher.connect().join();

@@ -52,6 +52,8 @@ class ContainerSuiteIT {
     private static GenericContainer<?> bridge;
     private static final int AUTH_HTTP = ServiceProcess.freePort();
     private static final int STORE_HTTP = ServiceProcess.freePort();
+    private static final int AUTH_GRPC = ServiceProcess.freePort();
+    private static final int STORE_GRPC = ServiceProcess.freePort();
     private static final int BROKER_HTTP = ServiceProcess.freePort();
     private static final int BRIDGE_HTTP = ServiceProcess.freePort();
     private static final int MQTT = ServiceProcess.freePort();
@@ -63,12 +65,14 @@ class ContainerSuiteIT {
         Assumptions.assumeTrue(KeycloakProcess.available(), "Keycloak distribution not unpacked (mvn verify does it)");
         keycloak = new KeycloakProcess().start(Path.of("src/test/resources/keycloak/iot-realm.json"));
         auth = SuiteContainers.service("auth-service", "auth", AUTH_HTTP)
+                .withEnv("AUTH_GRPC_PORT", Integer.toString(AUTH_GRPC))
                 .withEnv("AUTH_ADMIN_PASSWORD", "container-admin-password")
                 .withEnv("AUTH_OIDC_ENABLED", "true")
                 .withEnv("QUARKUS_OIDC_MQTT_AUTH_SERVER_URL", keycloak.realmUrl())
                 .withEnv("QUARKUS_OIDC_TENANT_ENABLED", "true")
                 .withEnv("QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl());
         store = SuiteContainers.service("retained-store-service", "store", STORE_HTTP)
+                .withEnv("RETAINED_GRPC_PORT", Integer.toString(STORE_GRPC))
                 .withEnv("RETAINED_ADMIN_PASSWORD", "container-admin-password");
         auth.start();
         store.start();
@@ -78,9 +82,9 @@ class ContainerSuiteIT {
                 .withEnv("BROKER_WEBSOCKET_HOST", "127.0.0.1")
                 .withEnv("BROKER_WEBSOCKET_PORT", Integer.toString(ServiceProcess.freePort()))
                 .withEnv("BROKER_AUTH_BACKEND", "service")
-                .withEnv("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(AUTH_HTTP))
+                .withEnv("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(AUTH_GRPC))
                 .withEnv("BROKER_RETAINED_BACKEND", "service")
-                .withEnv("QUARKUS_GRPC_CLIENTS_RETAINED_PORT", Integer.toString(STORE_HTTP))
+                .withEnv("QUARKUS_GRPC_CLIENTS_RETAINED_PORT", Integer.toString(STORE_GRPC))
                 .withEnv("BROKER_SESSION_PERSISTENCE", "file");
         broker.start();
         mosquitto = SuiteContainers.mosquitto(MOSQUITTO);

@@ -60,7 +60,7 @@ class SharedRetainedStoreIT {
     }
 
     private static ServiceProcess broker(String name, int mqttPort) {
-        return RetainedStack.broker(name, mqttPort, store.httpPort());
+        return RetainedStack.broker(name, mqttPort, store.grpcPort());
     }
 
     @AfterAll

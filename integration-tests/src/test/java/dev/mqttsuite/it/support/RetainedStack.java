@@ -37,7 +37,7 @@ public final class RetainedStack implements AutoCloseable {
         this.store = new ServiceProcess(name + "-store", "retained-store-service")
                 .env("RETAINED_DATA_DIR", dataDir.toString())
                 .env("RETAINED_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        this.broker = broker(name + "-broker", mqttPort, store.httpPort());
+        this.broker = broker(name + "-broker", mqttPort, store.grpcPort());
     }
 
     /** An open broker (anonymous clients) on 127.0.0.1 that keeps retained messages in the store on {@code storePort}. */

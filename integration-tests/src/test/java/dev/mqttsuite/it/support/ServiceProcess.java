@@ -25,6 +25,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final String module;
     private final int httpPort;
+    private final int grpcPort;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private Process process;
 
@@ -34,6 +35,18 @@ public final class ServiceProcess implements AutoCloseable {
         this.httpPort = freePort();
         environment.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        // internal gRPC under mutual TLS with the run's suite CA (docs/adr/0012-internal-mutual-tls.md)
+        environment.putAll(InternalCertificates.environment(module));
+        String grpcPrefix = switch (module) {
+            case "auth-service" -> "AUTH";
+            case "retained-store-service" -> "RETAINED";
+            default -> null;
+        };
+        this.grpcPort = grpcPrefix == null ? -1 : freePort();
+        if (grpcPrefix != null) {
+            environment.put(grpcPrefix + "_GRPC_PORT", Integer.toString(grpcPort));
+            environment.put(grpcPrefix + "_GRPC_HOST", "127.0.0.1");
+        }
         if ("broker-service".equals(module)) {
             // the WebSocket listener is on by default on 9001: brokers started side by side each take a free port
             environment.put("BROKER_WEBSOCKET_HOST", "127.0.0.1");
@@ -71,6 +84,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The internal gRPC port (mutual TLS) of the auth-service or the retained store; the brokers' target. */
+    public int grpcPort() {
+        if (grpcPort < 0) {
+            throw new IllegalStateException(module + " serves no internal gRPC");
+        }
+        return grpcPort;
     }
 
     /** The file its output is appended to (across restarts). */

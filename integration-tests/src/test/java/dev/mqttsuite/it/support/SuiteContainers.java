@@ -68,12 +68,24 @@ public final class SuiteContainers {
     /** A service image on the host network, started once its log says Quarkus started. */
     @SuppressWarnings("resource")
     public static GenericContainer<?> service(String module, String name, int httpPort) {
-        return new GenericContainer<>(DockerImageName.parse("mqtt-suite/" + module + ":" + VERSION))
+        GenericContainer<?> container = new GenericContainer<>(
+                DockerImageName.parse("mqtt-suite/" + module + ":" + VERSION))
                 .withNetworkMode("host")
                 .withEnv("QUARKUS_HTTP_PORT", Integer.toString(httpPort))
                 .withEnv("QUARKUS_HTTP_HOST", "127.0.0.1")
                 .withLogConsumer(logTo(name))
                 .waitingFor(Wait.forLogMessage(".*started in .*", 1).withStartupTimeout(Duration.ofSeconds(90)));
+        // the run's internal certificates, copied in read-only for the container's non-root user
+        InternalCertificates.environment(module).forEach((key, value) -> {
+            if (key.endsWith("_PLAINTEXT")) {
+                container.withEnv(key, value);
+            } else {
+                String inside = "/tmp/tls/" + Path.of(value).getFileName();
+                container.withCopyFileToContainer(org.testcontainers.utility.MountableFile.forHostPath(value, 0444),
+                        inside).withEnv(key, inside);
+            }
+        });
+        return container;
     }
 
     /** Debian's Mosquitto 2.0 on 127.0.0.1:{@code port}, anonymous. */

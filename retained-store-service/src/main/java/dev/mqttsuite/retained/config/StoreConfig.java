@@ -1,5 +1,7 @@
 package dev.mqttsuite.retained.config;
 
+import dev.mqttsuite.internaltls.InternalGrpcConfig;
+import dev.mqttsuite.internaltls.InternalTlsConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -32,6 +34,19 @@ public interface StoreConfig {
     Expiry expiry();
 
     Admin admin();
+
+    /** The brokers' gRPC port and who may call it (docs/adr/0012-internal-mutual-tls.md). */
+    Grpc grpc();
+
+    /** Mutual TLS of the gRPC port: this service's certificate, key and the suite CA (PEM). */
+    @WithName("internal-tls")
+    InternalTls internalTls();
+
+    interface Grpc extends InternalGrpcConfig {
+    }
+
+    interface InternalTls extends InternalTlsConfig {
+    }
 
     interface Compaction {
         @WithName("min-size")

@@ -17,7 +17,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
+import jakarta.inject.Inject;
 import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -31,13 +31,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RetainedStoreGrpcServiceTest {
 
+    @Inject
+    InternalGrpcServer internal;
+
     private ManagedChannel channel;
     private RetainedStoreGrpc.RetainedStoreBlockingStub blocking;
     private String prefix;
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", internal.port()).usePlaintext().build();
         blocking = RetainedStoreGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         prefix = "g" + UUID.randomUUID().toString().substring(0, 8);
     }

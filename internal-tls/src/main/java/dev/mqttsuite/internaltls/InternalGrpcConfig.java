@@ -1,0 +1,22 @@
+package dev.mqttsuite.internaltls;
+
+import java.util.Set;
+
+/**
+ * A service's internal gRPC port and who may call it, as each service maps it under its own prefix
+ * ({@code auth.grpc}, {@code retained.grpc}) with a {@code @ConfigMapping} that extends this interface.
+ */
+public interface InternalGrpcConfig {
+
+    /** Interface the internal gRPC port binds to. */
+    String host();
+
+    /** The internal gRPC port (0: any free port, for tests). */
+    int port();
+
+    /** Which certificate field names the caller ({@code CN} or {@code SAN_URI}). */
+    IdentityField identityField();
+
+    /** Caller identities allowed to call this service's gRPC methods; every other caller gets PERMISSION_DENIED. */
+    Set<String> allowedCallers();
+}
