@@ -17,8 +17,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Sends admin actions to the auth-service's audit log ({@code RecordAudit}) over the broker's existing gRPC client
- * {@code auth}: asynchronous, with the {@code broker.auth.timeout} deadline and at most {@value #MAX_IN_FLIGHT} calls in
- * flight. A record the auth-service did not take (unreachable, refused, too many in flight) is written to the broker's
+ * {@code auth}: asynchronous, with the {@code broker.auth.timeout} deadline and at most {@value #MAX_IN_FLIGHT} calls
+ * in flight. A record the auth-service did not take (unreachable, refused, too many in flight) is written to the broker's
  * log, category {@code audit}, with a warning: an action is never left unrecorded.
  */
 @ApplicationScoped
@@ -48,7 +48,8 @@ public class GrpcAuditLog implements AuditLog {
     @Override
     public void record(String actor, String action, String entity, String name, String detail) {
         if (!inFlight.tryAcquire()) {
-            LOG.warnf("Audit: %d records in flight to the auth-service; this one goes to the broker log", MAX_IN_FLIGHT);
+            LOG.warnf("Audit: %d records in flight to the auth-service; this one goes to the broker log",
+                    MAX_IN_FLIGHT);
             LoggingAuditLog.write(actor, action, entity, name, detail);
             return;
         }
