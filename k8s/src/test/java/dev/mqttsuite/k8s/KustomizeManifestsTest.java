@@ -284,6 +284,62 @@ class KustomizeManifestsTest {
     }
 
     @Test
+    void prodServesMqttOverTlsAndWss_fromTheBrokerMqttTlsSecret_reloaded() throws Exception {
+        List<JsonNode> docs = render("prod");
+        JsonNode broker = ofKind(docs, "StatefulSet").stream().filter(d -> name(d).equals("broker-service"))
+                .findFirst().orElseThrow();
+        JsonNode container = containers(broker).get(0);
+        Map<String, String> env = environment(docs, container);
+        assertThat(env).containsEntry("BROKER_TLS_ENABLED", "true").containsKey("BROKER_TLS_RELOAD_INTERVAL");
+        assertThat(containerPorts(broker)).containsEntry("mqtts", Integer.parseInt(env.get("BROKER_TLS_PORT")))
+                .containsEntry("mqtt-wss", Integer.parseInt(env.get("BROKER_WEBSOCKET_TLS_PORT")));
+        String volume = null;
+        for (JsonNode v : broker.path("spec").path("template").path("spec").path("volumes")) {
+            if (v.path("secret").path("secretName").asText().equals("broker-mqtt-tls")) {
+                volume = v.path("name").asText();
+            }
+        }
+        assertThat(volume).as("a volume from the Secret broker-mqtt-tls").isNotNull();
+        String mountPath = null;
+        for (JsonNode m : container.path("volumeMounts")) {
+            if (m.path("name").asText().equals(volume)) {
+                assertThat(m.has("subPath")).as("no subPath: the kubelet would not update the files").isFalse();
+                mountPath = m.path("mountPath").asText();
+            }
+        }
+        assertThat(mountPath).as("the Secret is mounted").isNotNull();
+        assertThat(env.get("BROKER_TLS_CERT_FILE")).isEqualTo(mountPath + "/tls.crt");
+        assertThat(env.get("BROKER_TLS_KEY_FILE")).isEqualTo(mountPath + "/tls.key");
+        JsonNode service = ofKind(docs, "Service").stream().filter(d -> name(d).equals("broker-mqtt")).findFirst()
+                .orElseThrow();
+        Map<String, String> servicePorts = new HashMap<>();
+        service.path("spec").path("ports").forEach(p -> servicePorts.put(p.path("port").asText(),
+                p.path("targetPort").asText()));
+        assertThat(servicePorts).containsEntry(env.get("BROKER_TLS_PORT"), "mqtts")
+                .containsEntry(env.get("BROKER_WEBSOCKET_TLS_PORT"), "mqtt-wss");
+        JsonNode policy = ofKind(docs, "NetworkPolicy").stream().filter(d -> name(d).equals("broker-service"))
+                .findFirst().orElseThrow();
+        assertThat(policy.path("spec").path("ingress").get(0).path("ports").toString())
+                .contains("\"port\":" + env.get("BROKER_TLS_PORT"))
+                .contains("\"port\":" + env.get("BROKER_WEBSOCKET_TLS_PORT"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void enabledOidcTenantsNameTheirTokenAudience(String overlay) throws Exception {
+        List<JsonNode> docs = render(overlay);
+        Map<String, String> auth = map(ofKind(docs, "ConfigMap").stream().filter(d -> name(d).equals("auth-config"))
+                .findFirst().orElseThrow().path("data"));
+        if ("true".equals(auth.get("AUTH_OIDC_ENABLED"))) {
+            assertThat(auth).as("auth-service startup fails without it")
+                    .containsKey("QUARKUS_OIDC_MQTT_TOKEN_AUDIENCE");
+        }
+        if ("true".equals(auth.get("QUARKUS_OIDC_TENANT_ENABLED"))) {
+            assertThat(auth).as("auth-service startup fails without it").containsKey("QUARKUS_OIDC_TOKEN_AUDIENCE");
+        }
+    }
+
+    @Test
     void prodRunsSeveralBrokersOnSeparateNodesAndPostgresql() throws Exception {
         List<JsonNode> docs = render("prod");
         JsonNode broker = ofKind(docs, "StatefulSet").stream().filter(d -> name(d).equals("broker-service"))

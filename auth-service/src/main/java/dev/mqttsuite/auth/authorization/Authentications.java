@@ -150,7 +150,9 @@ public class Authentications {
             return tokenLogin(request, request.getPassword().toStringUtf8());
         }
         if (request.hasUsername() && request.hasPassword()) {
-            UserEntity user = UserEntity.findById(request.getUsername());
+            // a name in the token namespace is never a local account, whatever the model holds under it
+            UserEntity user = inTokenNamespace(request.getUsername()) ? null
+                    : UserEntity.findById(request.getUsername());
             char[] password = request.getPassword().toStringUtf8().toCharArray();
             if (user == null || user.disabled) {
                 hasher.verifyDummy(password); // the same work as for a real user: timing tells nothing
@@ -162,10 +164,9 @@ public class Authentications {
             return allowed(identity("password", user.username, request.getClientId(), List.of(), List.of()), user,
                     false, 0);
         }
-        for (String certificateIdentity : request.getCertificateIdentitiesList()) {
-            String name = certificateIdentity.startsWith("CN=") ? certificateIdentity.substring(3).split(",")[0]
-                    : certificateIdentity;
-            UserEntity user = UserEntity.findById(name);
+        // the broker forwards the one user name its broker.tls.user-field mapping took from a verified certificate
+        for (String name : request.getCertificateIdentitiesList()) {
+            UserEntity user = inTokenNamespace(name) ? null : UserEntity.findById(name);
             if (user != null && !user.disabled) {
                 return allowed(identity("certificate", user.username, request.getClientId(), List.of(), List.of()),
                         user, false, 0);
@@ -185,11 +186,13 @@ public class Authentications {
             return denied(ConnackReasonCode.NOT_AUTHORIZED, "token not accepted");
         }
         TokenLogin.TokenIdentity t = valid.get();
-        UserEntity user = UserEntity.findById(t.username());
+        // its own namespace: "oidc:alice" is never the local device account "alice" (session, rules, superuser)
+        String username = config.oidc().userPrefix() + t.username();
+        UserEntity user = UserEntity.findById(username);
         if (user != null && user.disabled) {
             return denied(ConnackReasonCode.BANNED, "user disabled");
         }
-        Identity.Builder identity = identity("oidc", t.username(), request.getClientId(), t.groups(), t.roles())
+        Identity.Builder identity = identity("oidc", username, request.getClientId(), t.groups(), t.roles())
                 .toBuilder().putAllClaims(t.claims());
         return allowed(identity.build(), user, false, t.expiresAtMillis());
     }
@@ -203,11 +206,21 @@ public class Authentications {
             }
             return allowed(identity, null, true, 0);
         }
+        boolean token = identity.getKind().equals("oidc");
+        if (token != inTokenNamespace(identity.getUsername())) {
+            return denied(ConnackReasonCode.NOT_AUTHORIZED, "identity outside its namespace");
+        }
         UserEntity user = UserEntity.findById(identity.getUsername());
-        if ((user == null && !identity.getKind().equals("oidc")) || (user != null && user.disabled)) {
+        if ((user == null && !token) || (user != null && user.disabled)) {
             return denied(ConnackReasonCode.NOT_AUTHORIZED, "principal revoked");
         }
         return allowed(identity, user, false, 0);
+    }
+
+    /** Whether a name belongs to token users ({@code auth.oidc.user-prefix}); such names never log in otherwise. */
+    private boolean inTokenNamespace(String username) {
+        String prefix = config.oidc().userPrefix();
+        return !prefix.isEmpty() && username.startsWith(prefix);
     }
 
     private AuthenticateReply allowed(Identity identity, UserEntity user, boolean anonymous, long expiresAt) {

@@ -75,6 +75,14 @@ public interface AuthConfig {
         @WithDefault("realm_access.roles")
         String rolesClaim();
 
+        /**
+         * Prefix of every token user's name ({@code oidc:alice}): token users live in their own namespace, so a token
+         * can never log in as a local device account (or its superuser flag) by naming it. Must not be empty.
+         */
+        @WithName("user-prefix")
+        @WithDefault("oidc:")
+        String userPrefix();
+
         /** MQTT 5 enhanced-authentication method that carries a token. */
         @WithName("auth-method")
         @WithDefault("OAUTH2-JWT")

@@ -1,6 +1,7 @@
 package dev.mqttsuite.auth.model;
 
 import dev.mqttsuite.acl.AclPattern;
+import dev.mqttsuite.auth.config.AuthConfig;
 import dev.mqttsuite.auth.credentials.PasswordHasher;
 import dev.mqttsuite.topic.InvalidTopicException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +28,9 @@ public class ModelService {
 
     @Inject
     PasswordHasher hasher;
+
+    @Inject
+    AuthConfig config;
 
     private static void validName(String field, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -184,6 +188,11 @@ public class ModelService {
     }
 
     private void applyUser(UserEntity user, Drafts.User draft) {
+        String tokenPrefix = config.oidc().userPrefix();
+        if (draft.password() != null && !tokenPrefix.isEmpty() && user.username.startsWith(tokenPrefix)) {
+            throw ModelException.invalid("password", "users named " + tokenPrefix + "... are token users (OIDC): they"
+                    + " log in with tokens only, never with a password");
+        }
         if (draft.password() != null) {
             if (draft.password().length() < 8) {
                 throw ModelException.invalid("password", "a device password needs at least 8 characters");

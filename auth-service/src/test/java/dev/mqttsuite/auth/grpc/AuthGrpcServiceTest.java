@@ -199,15 +199,20 @@ class AuthGrpcServiceTest {
     }
 
     @Test
-    void clientCertificateIdentity_mapsToTheUserNamedByItsCommonName() {
+    void clientCertificateIdentity_isTheUserNameTheBrokerMapped_takenVerbatim() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         adminPost("/api/v1/users", "{\"username\":\"cert-%s\"}".formatted(suffix));
         AuthenticateReply reply = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("device")
-                .addCertificateIdentities("CN=cert-" + suffix + ",O=Example").setRemoteAddress("127.0.0.1:1")
+                .addCertificateIdentities("cert-" + suffix).setRemoteAddress("127.0.0.1:1")
                 .setProtocolVersion(5).build());
         assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.ALLOWED);
         assertThat(reply.getIdentity().getKind()).isEqualTo("certificate");
         assertThat(reply.getIdentity().getUsername()).isEqualTo("cert-" + suffix);
+        AuthenticateReply distinguishedName = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("device")
+                .addCertificateIdentities("CN=cert-" + suffix + ",O=Example").setRemoteAddress("127.0.0.1:1")
+                .setProtocolVersion(5).build());
+        assertThat(distinguishedName.getOutcome()).as("no guessing: a whole subject is not parsed for a CN")
+                .isEqualTo(AuthenticateReply.Outcome.DENIED);
     }
 
     @Test

@@ -16,6 +16,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import dev.mqttsuite.auth.v1.Identity;
+import dev.mqttsuite.reason.ConnackReasonCode;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(OidcLoginTest.WithIdentityProvider.class)
 class OidcLoginTest {
 
+    /** The audience of the WireMock provider's access tokens ({@code quarkus.test.oidc.token.audience}). */
+    static final String AUDIENCE = "https://server.example.com";
+
     public static class WithIdentityProvider implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -40,6 +45,8 @@ class OidcLoginTest {
                     "auth.oidc.roles-claim", "groups",
                     "auth.oidc.groups-claim", "groups",
                     "quarkus.oidc.mqtt.auth-server-url", "${keycloak.url}/realms/quarkus",
+                    "quarkus.oidc.mqtt.token.audience", AUDIENCE,
+                    "quarkus.oidc.token.audience", AUDIENCE,
                     "quarkus.oidc.tenant-enabled", "true",
                     "quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus",
                     "quarkus.oidc.roles.role-claim-path", "groups");
@@ -68,7 +75,7 @@ class OidcLoginTest {
                 .setProtocolVersion(4).build());
         assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.ALLOWED);
         assertThat(reply.getIdentity().getKind()).isEqualTo("oidc");
-        assertThat(reply.getIdentity().getUsername()).isEqualTo("alice");
+        assertThat(reply.getIdentity().getUsername()).isEqualTo("oidc:alice");
         assertThat(reply.getIdentity().getTokenGroupsList()).contains("fleet-operators");
         assertThat(reply.getExpiresAtMillis()).isGreaterThan(System.currentTimeMillis());
     }
@@ -80,7 +87,7 @@ class OidcLoginTest {
                 .setAuthenticationMethod("OAUTH2-JWT").setAuthenticationData(ByteString.copyFromUtf8(token))
                 .setRemoteAddress("127.0.0.1:1").setProtocolVersion(5).build());
         assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.ALLOWED);
-        assertThat(reply.getIdentity().getUsername()).isEqualTo("bob");
+        assertThat(reply.getIdentity().getUsername()).isEqualTo("oidc:bob");
     }
 
     @Test
@@ -92,6 +99,75 @@ class OidcLoginTest {
                 .setPassword(ByteString.copyFromUtf8(forged)).setRemoteAddress("127.0.0.1:1").setProtocolVersion(4)
                 .build());
         assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
+    }
+
+    @Test
+    void tokenForAnotherAudience_isRefusedWith0x87() {
+        String token = OidcWiremockTestResource.generateJwtToken("eve", Set.of("fleet-operators"), "123456", "Bearer",
+                Set.of("https://another-service.example.com"));
+        AuthenticateReply reply = auth.authenticate(tokenLogin("eve-device", token));
+        assertThat(reply.getOutcome()).as("a token issued for another application").isEqualTo(
+                AuthenticateReply.Outcome.DENIED);
+        assertThat(reply.getReasonCode()).isEqualTo(ConnackReasonCode.NOT_AUTHORIZED.reasonCode().unsignedCode());
+    }
+
+    @Test
+    void adminApi_refusesBearerTokensForAnotherAudience() {
+        String admin = OidcWiremockTestResource.generateJwtToken("adam", Set.of("mqtt-admin"), "123456", "Bearer",
+                Set.of("https://another-service.example.com"));
+        given().auth().oauth2(admin).when().get("/api/v1/roles").then().statusCode(401);
+    }
+
+    @Test
+    void tokenUser_livesInItsOwnNamespace_neverTheLocalAccountOfTheSameName() {
+        adminBasic().body("{\"name\":\"carol-device-role\",\"priority\":1,\"rules\":[{\"effect\":\"ALLOW\","
+                + "\"action\":\"PUBLISH\",\"pattern\":\"carol/#\"}]}").when().post("/api/v1/roles").then()
+                .statusCode(201);
+        adminBasic().body("{\"username\":\"carol\",\"password\":\"carol-device-password\",\"superuser\":true,"
+                + "\"roles\":[\"carol-device-role\"]}").when().post("/api/v1/users").then().statusCode(201);
+
+        AuthenticateReply token = auth.authenticate(tokenLogin("carol-app",
+                OidcWiremockTestResource.getAccessToken("carol", Set.of())));
+        assertThat(token.getOutcome()).isEqualTo(AuthenticateReply.Outcome.ALLOWED);
+        Identity identity = token.getIdentity();
+        assertThat(identity.getUsername()).isEqualTo("oidc:carol");
+        assertThat(identity.getPrincipal()).as("session ownership differs from the local carol's")
+                .isEqualTo("oidc:carol");
+        assertThat(token.getSuperuser()).as("the local carol's superuser flag").isFalse();
+        assertThat(token.getRulesList()).as("the local carol's rules").isEmpty();
+
+        AuthenticateReply local = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("carol-device")
+                .setUsername("carol").setPassword(ByteString.copyFromUtf8("carol-device-password"))
+                .setRemoteAddress("127.0.0.1:1").setProtocolVersion(4).build());
+        assertThat(local.getIdentity().getPrincipal()).isEqualTo("carol");
+        assertThat(local.getSuperuser()).isTrue();
+    }
+
+    @Test
+    void nameInTheTokenNamespace_cannotGetAPassword_norLogInWithOne() {
+        adminBasic().body("{\"username\":\"oidc:dave\",\"password\":\"dave-password-1\"}").when()
+                .post("/api/v1/users").then().statusCode(400).body("field", org.hamcrest.Matchers.equalTo("password"));
+        adminBasic().body("{\"username\":\"oidc:dave\",\"superuser\":true}").when().post("/api/v1/users").then()
+                .statusCode(201);
+        AuthenticateReply reply = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("d")
+                .setUsername("oidc:dave").setPassword(ByteString.copyFromUtf8("anything-at-all"))
+                .setRemoteAddress("127.0.0.2:1").setProtocolVersion(4).build());
+        assertThat(reply.getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
+        AuthenticateReply certificate = auth.authenticate(AuthenticateRequest.newBuilder().setClientId("d")
+                .addCertificateIdentities("oidc:dave").setRemoteAddress("127.0.0.2:1").setProtocolVersion(4).build());
+        assertThat(certificate.getOutcome()).isEqualTo(AuthenticateReply.Outcome.DENIED);
+        AuthenticateReply token = auth.authenticate(tokenLogin("dave-app",
+                OidcWiremockTestResource.getAccessToken("dave", Set.of())));
+        assertThat(token.getSuperuser()).as("an admin's explicit grant to the token user oidc:dave").isTrue();
+    }
+
+    private static io.restassured.specification.RequestSpecification adminBasic() {
+        return given().auth().preemptive().basic("admin", "test-admin-password").contentType(ContentType.JSON);
+    }
+
+    private static AuthenticateRequest tokenLogin(String clientId, String token) {
+        return AuthenticateRequest.newBuilder().setClientId(clientId).setPassword(ByteString.copyFromUtf8(token))
+                .setRemoteAddress("127.0.0.1:1").setProtocolVersion(4).build();
     }
 
     @Test

@@ -197,8 +197,29 @@ public interface BrokerConfig {
         @WithName("trust-file")
         Optional<String> trustFile();
 
+        /**
+         * The one field of a verified client certificate that names the user sent to the authenticator: {@code cn}
+         * (subject common name), {@code san-dns}, {@code san-email} or {@code san-uri}; a certificate with none or
+         * several values in that field names no user. An unknown value stops the start.
+         */
+        @WithName("user-field")
+        @WithDefault("cn")
+        UserField userField();
+
+        /**
+         * How often the certificate, key, key store and trust files are checked for changes; a change is loaded
+         * into new handshakes without closing open connections. 0 turns the check off.
+         */
+        @WithName("reload-interval")
+        @WithDefault("30s")
+        java.time.Duration reloadInterval();
+
         enum ClientAuthMode {
             NONE, REQUEST, REQUIRED
+        }
+
+        enum UserField {
+            CN, SAN_DNS, SAN_EMAIL, SAN_URI
         }
     }
 

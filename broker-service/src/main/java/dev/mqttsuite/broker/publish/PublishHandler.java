@@ -8,6 +8,7 @@ import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.message.PublishProperties;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.protocol.Props;
+import dev.mqttsuite.broker.retained.RetainedStore;
 import dev.mqttsuite.broker.routing.MessagePublisher;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.reason.DisconnectReasonCode;
@@ -133,7 +134,10 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
             }
             if (failure != null) {
                 PubackReasonCode code = refusalOf(failure);
-                if (code == PubackReasonCode.IMPLEMENTATION_SPECIFIC_ERROR) {
+                if (code == PubackReasonCode.QUOTA_EXCEEDED && retain) {
+                    LOG.debugf("Retained message on %s from %s refused by the store: %s", topic, connection.clientId(),
+                            failure.toString());
+                } else if (code == PubackReasonCode.IMPLEMENTATION_SPECIFIC_ERROR) {
                     LOG.warnf("Message on %s from %s not accepted (retained store or cluster): %s", topic,
                             connection.clientId(), failure.toString());
                 } // a session journal failure is logged once by the journal, not per message
@@ -147,10 +151,16 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
         }));
     }
 
-    /** 0x97/0x80 when the session journal could not keep the message, 0x83 for the retained store or the cluster. */
+    /**
+     * 0x97 when a retained-store limit refused the message, 0x97/0x80 when the session journal could not keep it, 0x83
+     * for other retained store or cluster failures.
+     */
     private static PubackReasonCode refusalOf(Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
+        if (cause instanceof RetainedStore.QuotaExceeded) {
+            return PubackReasonCode.QUOTA_EXCEEDED; // a retained-store limit; the store kept what it had
+        }
         if (cause instanceof SessionJournal.NotDurable notDurable) {
             return notDurable.refusal() == SessionJournal.Refusal.QUOTA_EXCEEDED ? PubackReasonCode.QUOTA_EXCEEDED
                     : PubackReasonCode.UNSPECIFIED_ERROR;

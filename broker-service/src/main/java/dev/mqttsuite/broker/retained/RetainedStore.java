@@ -11,10 +11,17 @@ import java.util.concurrent.CompletionStage;
  */
 public interface RetainedStore {
 
+    /** A put refused because the store is at one of its configured limits (the message names it): 0x97. */
+    final class QuotaExceeded extends RuntimeException {
+        public QuotaExceeded(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Stores a retained message, or deletes the topic's retained message when the payload is empty [MQTT-3.3.1-6].
      * Completes once the store has durably accepted it; fails when it could not (the broker then does not
-     * acknowledge the PUBLISH as if it had been saved).
+     * acknowledge the PUBLISH as if it had been saved), with {@link QuotaExceeded} when a store limit refused it.
      */
     CompletionStage<Void> put(Message message);
 

@@ -115,7 +115,9 @@ public class ServiceRetainedStore implements RetainedStore {
                         if (channel instanceof ManagedChannel managed) {
                             managed.resetConnectBackoff(); // the store is usually back within seconds
                         }
-                        done.completeExceptionally(failure);
+                        Status status = Status.fromThrowable(failure);
+                        done.completeExceptionally(status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+                                ? new QuotaExceeded(String.valueOf(status.getDescription())) : failure);
                     }
 
                     @Override

@@ -137,6 +137,9 @@ public final class BrokerConfigValidator {
             if (tls.port() < 0 || tls.port() > 65535) {
                 problems.add("broker.tls.port=" + tls.port() + " must be 0-65535");
             }
+            if (tls.reloadInterval().isNegative()) {
+                problems.add("broker.tls.reload-interval=" + tls.reloadInterval() + " must be 0 (off) or positive");
+            }
             if (tls.clientAuth() != BrokerConfig.Tls.ClientAuthMode.NONE && tls.trustFile().isEmpty()) {
                 problems.add("broker.tls.client-auth=" + tls.clientAuth() + " needs broker.tls.trust-file");
             }

@@ -16,6 +16,8 @@ import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.sys.SysTopicsPublisher;
 import dev.mqttsuite.internaltls.InternalTls;
+import dev.mqttsuite.broker.transport.tls.TlsMaterial;
+import dev.mqttsuite.broker.transport.tls.TlsReloader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,9 +25,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
-import io.vertx.core.net.PfxOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -74,6 +73,7 @@ public class BrokerService {
     private final List<String> deployments = new ArrayList<>();
     private long sysTimer = -1;
     private SessionPersistence persistence;
+    private TlsReloader tlsReloader; // null unless broker.tls.enabled
     private volatile BrokerCluster cluster; // null unless broker.cluster.enabled: nothing of Hazelcast loads then
 
     void onStart(@Observes StartupEvent event) throws Exception {
@@ -115,6 +115,7 @@ public class BrokerService {
                     config.mqtt().host(), mqttPort, instances, authenticator.describe(), retained.describe());
         }
         if (config.tls().enabled()) {
+            tlsReloader = new TlsReloader(vertx, config.tls(), registry);
             tlsPort = deploy(tlsOptions(config.tls().host(), config.tls().port()), instances,
                     MqttServerVerticle.Kind.MQTTS);
             LOG.infof("MQTT over TLS listener on %s:%d (client certificates: %s)", config.tls().host(), tlsPort,
@@ -133,6 +134,9 @@ public class BrokerService {
             LOG.infof("MQTT over secure WebSocket listener on wss://%s:%d%s (broker.tls.* certificate)", ws.host(),
                     webSocketTlsPort, ws.path());
         }
+        if (tlsReloader != null) {
+            tlsReloader.start();
+        }
         long sysMillis = config.sys().interval().toMillis();
         if (sysMillis > 0) {
             SysTopicsPublisher sys = new SysTopicsPublisher(core.metrics(), core.sessions(), core.routes(),
@@ -150,10 +154,17 @@ public class BrokerService {
         for (int attempt = 1; ; attempt++) {
             int port = options.getPort() == 0 ? freePort(options.getHost()) : options.getPort();
             NetServerOptions bound = new NetServerOptions(options).setPort(port);
+            List<MqttServerVerticle> created = new java.util.concurrent.CopyOnWriteArrayList<>();
             try {
-                deployments.add(vertx.deployVerticle(() -> new MqttServerVerticle(core, bound, kind),
-                        new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture()
+                deployments.add(vertx.deployVerticle(() -> {
+                    MqttServerVerticle verticle = new MqttServerVerticle(core, bound, kind);
+                    created.add(verticle);
+                    return verticle;
+                }, new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture()
                         .get(30, TimeUnit.SECONDS));
+                if (kind.tls) {
+                    tlsReloader.add(created); // broker.tls.reload-interval: new certificates without restarts
+                }
                 return port;
             } catch (java.util.concurrent.ExecutionException e) {
                 if (attempt >= attempts || !(e.getCause() instanceof java.net.BindException)) {
@@ -174,15 +185,9 @@ public class BrokerService {
     private NetServerOptions tlsOptions(String host, int port) {
         BrokerConfig.Tls tls = config.tls();
         NetServerOptions options = new NetServerOptions().setHost(host).setPort(port).setSsl(true)
-                .setTcpNoDelay(true).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
-        if (tls.keystoreFile().isPresent()) {
-            options.setKeyCertOptions(new PfxOptions().setPath(tls.keystoreFile().get())
-                    .setPassword(tls.keystorePassword().orElse("")));
-        } else {
-            options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().orElseThrow())
-                    .setKeyPath(tls.keyFile().orElseThrow()));
-        }
-        tls.trustFile().ifPresent(trust -> options.setTrustOptions(new PemTrustOptions().addCertPath(trust)));
+                .setTcpNoDelay(true).setEnabledSecureTransportProtocols(TlsMaterial.PROTOCOLS);
+        options.setKeyCertOptions(TlsMaterial.keyCert(tls));
+        TlsMaterial.trust(tls).ifPresent(options::setTrustOptions);
         options.setClientAuth(switch (tls.clientAuth()) {
             case NONE -> ClientAuth.NONE;
             case REQUEST -> ClientAuth.REQUEST;
@@ -192,6 +197,9 @@ public class BrokerService {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        if (tlsReloader != null) {
+            tlsReloader.close();
+        }
         if (sysTimer >= 0) {
             vertx.cancelTimer(sysTimer);
         }

@@ -1,20 +1,23 @@
 package dev.mqttsuite.broker.server;
 
 import dev.mqttsuite.broker.protocol.MqttPacketDecoder;
+import dev.mqttsuite.broker.transport.tls.CertificateUserMapping;
+import dev.mqttsuite.broker.transport.tls.TlsReloader;
 import dev.mqttsuite.broker.transport.websocket.WebSocketPipeline;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SSLOptions;
 import io.vertx.core.net.impl.NetSocketInternal;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -25,7 +28,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * {@code [ssl] -> idle -> mqttDecoder -> mqttEncoder -> mqtt -> vert.x handler}; a WebSocket listener puts
  * {@code http -> httpAggregator -> wsUpgrade -> ws -> wsFrames} in front of {@code idle} (see {@link WebSocketPipeline}).
  */
-public final class MqttServerVerticle extends AbstractVerticle {
+public final class MqttServerVerticle extends AbstractVerticle implements TlsReloader.Listener {
 
     /** What a listener speaks: MQTT over TCP or over WebSocket, each plain or over TLS. */
     public enum Kind {
@@ -46,12 +49,14 @@ public final class MqttServerVerticle extends AbstractVerticle {
     private final BrokerAssembly broker;
     private final NetServerOptions options;
     private final Kind kind;
+    private final CertificateUserMapping userMapping;
     private NetServer server;
 
     public MqttServerVerticle(BrokerAssembly broker, NetServerOptions options, Kind kind) {
         this.broker = broker;
         this.options = options;
         this.kind = kind;
+        this.userMapping = new CertificateUserMapping(broker.config().tls().userField());
     }
 
     @Override
@@ -63,6 +68,12 @@ public final class MqttServerVerticle extends AbstractVerticle {
 
     public int actualPort() {
         return server.actualPort();
+    }
+
+    /** New TLS material for new handshakes (forced: the file paths are the same, their contents changed). */
+    @Override
+    public Future<Boolean> updateSslOptions(SSLOptions ssl) {
+        return server.updateSSLOptions(ssl, true);
     }
 
     private void accept(NetSocket socket) {
@@ -92,24 +103,16 @@ public final class MqttServerVerticle extends AbstractVerticle {
                 kind.tls ? certificateIdentities(socket) : List.of()));
     }
 
-    /** Subject and subject alternative names of a verified client certificate, for the authenticator. */
-    private static List<String> certificateIdentities(NetSocket socket) {
-        List<String> identities = new ArrayList<>();
+    /** The user name a verified client certificate names (broker.tls.user-field), for the authenticator. */
+    private List<String> certificateIdentities(NetSocket socket) {
         try {
             List<Certificate> chain = socket.peerCertificates();
             if (chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate cert) {
-                identities.add(cert.getSubjectX500Principal().getName());
-                if (cert.getSubjectAlternativeNames() != null) {
-                    for (List<?> san : cert.getSubjectAlternativeNames()) {
-                        identities.add(String.valueOf(san.get(1)));
-                    }
-                }
+                return userMapping.userOf(cert).map(List::of).orElse(List.of());
             }
         } catch (SSLPeerUnverifiedException noCertificate) {
             return List.of();
-        } catch (java.security.cert.CertificateParsingException e) {
-            return identities;
         }
-        return identities;
+        return List.of();
     }
 }

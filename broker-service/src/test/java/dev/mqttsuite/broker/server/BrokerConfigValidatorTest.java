@@ -51,6 +51,26 @@ public class BrokerConfigValidatorTest {
     }
 
     @Test
+    void unknownCertificateUserField_failsStartupNamingTheKey() {
+        assertThatThrownBy(() -> config(Map.of("broker.tls.user-field", "subject")))
+                .hasMessageContaining("broker.tls.user-field");
+    }
+
+    @ParameterizedTest(name = "broker.tls.user-field={0}")
+    @CsvSource({"cn, CN", "san-dns, SAN_DNS", "san-email, SAN_EMAIL", "san-uri, SAN_URI"})
+    void certificateUserField_takesEachDocumentedValue(String value, BrokerConfig.Tls.UserField field) {
+        org.assertj.core.api.Assertions.assertThat(config(Map.of("broker.tls.user-field", value)).tls().userField())
+                .isEqualTo(field);
+    }
+
+    @Test
+    void negativeTlsReloadInterval_isRefused() {
+        assertThatThrownBy(() -> BrokerConfigValidator.validate(config(Map.of("broker.tls.enabled", "true",
+                "broker.tls.cert-file", "c.pem", "broker.tls.key-file", "k.pem", "broker.tls.reload-interval", "-1s"))))
+                .hasMessageContaining("broker.tls.reload-interval");
+    }
+
+    @Test
     void tlsClientAuthWithoutTrustFile_isRefused() {
         assertThatThrownBy(() -> BrokerConfigValidator.validate(config(Map.of("broker.tls.enabled", "true",
                 "broker.tls.cert-file", "c.pem", "broker.tls.key-file", "k.pem", "broker.tls.client-auth", "required"))))

@@ -69,8 +69,10 @@ class ContainerSuiteIT {
                 .withEnv("AUTH_ADMIN_PASSWORD", "container-admin-password")
                 .withEnv("AUTH_OIDC_ENABLED", "true")
                 .withEnv("QUARKUS_OIDC_MQTT_AUTH_SERVER_URL", keycloak.realmUrl())
+                .withEnv("QUARKUS_OIDC_MQTT_TOKEN_AUDIENCE", "mqtt-broker")
                 .withEnv("QUARKUS_OIDC_TENANT_ENABLED", "true")
-                .withEnv("QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl());
+                .withEnv("QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.realmUrl())
+                .withEnv("QUARKUS_OIDC_TOKEN_AUDIENCE", "mqtt-broker");
         store = SuiteContainers.service("retained-store-service", "store", STORE_HTTP)
                 .withEnv("RETAINED_GRPC_PORT", Integer.toString(STORE_GRPC))
                 .withEnv("RETAINED_ADMIN_PASSWORD", "container-admin-password");

@@ -5,6 +5,7 @@ import dev.mqttsuite.retained.store.RetainedStoreHolder;
 import dev.mqttsuite.retained.v1.RetainedMessage;
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -24,21 +25,24 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * Admin API of the retained store: list by filter with paging, get one, delete one, delete by filter, stats.
- * Readers need {@code mqtt-viewer}, deletions {@code mqtt-admin}. Invalid topics and filters answer
- * {@code application/problem+json} naming the broken rule.
+ * Readers need {@code mqtt-viewer} (metadata only: no payloads), payloads and deletions {@code mqtt-admin}. Invalid
+ * topics and filters answer {@code application/problem+json} naming the broken rule.
  */
 @Path("/api/v1/retained")
 @Produces(MediaType.APPLICATION_JSON)
 public class RetainedAdminResource {
 
-    /** A retained message as the admin API shows it (payload base64, properties as they are). */
+    /**
+     * A retained message as the admin API shows it: payload base64 for {@code mqtt-admin} only (null for
+     * {@code mqtt-viewer}, who sees topic, size, QoS, properties and expiry but never what devices sent).
+     */
     public record RetainedView(String topic, int qos, String payloadBase64, int payloadSize, String contentType,
             String responseTopic, long expiresAtMillis) {
-        static RetainedView of(RetainedMessage m) {
+        static RetainedView of(RetainedMessage m, boolean withPayload) {
             return new RetainedView(m.getTopic(), m.getQos(),
-                    Base64.getEncoder().encodeToString(m.getPayload().toByteArray()), m.getPayload().size(),
-                    m.hasContentType() ? m.getContentType() : null, m.hasResponseTopic() ? m.getResponseTopic() : null,
-                    m.getExpiresAtMillis());
+                    withPayload ? Base64.getEncoder().encodeToString(m.getPayload().toByteArray()) : null,
+                    m.getPayload().size(), m.hasContentType() ? m.getContentType() : null,
+                    m.hasResponseTopic() ? m.getResponseTopic() : null, m.getExpiresAtMillis());
         }
     }
 
@@ -54,6 +58,14 @@ public class RetainedAdminResource {
 
     @Inject
     RetainedStoreHolder store;
+
+    @Inject
+    SecurityIdentity caller;
+
+    /** Payloads are what devices sent: only admins read them. */
+    private boolean mayReadPayloads() {
+        return caller.hasRole(Roles.ADMIN);
+    }
 
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.ADMIN})
@@ -79,8 +91,9 @@ public class RetainedAdminResource {
             }
         }
         List<RetainedView> items = new ArrayList<>();
+        boolean withPayload = mayReadPayloads();
         for (String topic : page) {
-            items.add(RetainedView.of(byTopic.get(topic)));
+            items.add(RetainedView.of(byTopic.get(topic), withPayload));
         }
         String next = items.size() == limit ? items.get(items.size() - 1).topic() : null;
         return new Page(items, next);
@@ -92,7 +105,8 @@ public class RetainedAdminResource {
     @Operation(summary = "The retained message of one topic")
     public RetainedView get(@QueryParam("topic") String topic) {
         TopicName.of(topic);
-        return store.repository().get(topic).map(RetainedView::of)
+        boolean withPayload = mayReadPayloads();
+        return store.repository().get(topic).map(m -> RetainedView.of(m, withPayload))
                 .orElseThrow(() -> new NotFoundException("no retained message on " + topic));
     }
 

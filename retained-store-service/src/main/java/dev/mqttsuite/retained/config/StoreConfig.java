@@ -60,11 +60,11 @@ public interface StoreConfig {
         int maxPayloadSize();
 
         @WithName("max-count")
-        @WithDefault("5000000")
+        @WithDefault("500000")
         long maxCount();
 
         @WithName("max-total-bytes")
-        @WithDefault("4G")
+        @WithDefault("128M")
         MemorySize maxTotalBytes();
     }
 

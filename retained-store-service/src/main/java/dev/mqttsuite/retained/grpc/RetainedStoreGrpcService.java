@@ -74,6 +74,7 @@ public class RetainedStoreGrpcService extends RetainedStoreGrpc.RetainedStoreImp
         try {
             store.repository().put(request.getMessage()).whenComplete((replaced, failure) -> {
                 if (failure != null) {
+                    countLimit(failure);
                     response.onError(toStatus(failure));
                 } else {
                     response.onNext(PutReply.newBuilder().setReplaced(replaced).build());
@@ -123,6 +124,15 @@ public class RetainedStoreGrpcService extends RetainedStoreGrpc.RetainedStoreImp
             response.onCompleted();
         } catch (RuntimeException e) {
             response.onError(toStatus(e));
+        }
+    }
+
+    /** Counts a put refused by a limit: {@code retained_puts_refused_total{limit}}. */
+    private void countLimit(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof StoreLimitException limit) {
+            registry.counter("retained.puts.refused", "limit", limit.setting()).increment();
         }
     }
 

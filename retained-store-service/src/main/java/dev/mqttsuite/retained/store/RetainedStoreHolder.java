@@ -1,6 +1,7 @@
 package dev.mqttsuite.retained.store;
 
 import dev.mqttsuite.retained.config.StoreConfig;
+import dev.mqttsuite.retained.config.StoreLimitsCheck;
 import dev.mqttsuite.retained.store.log.AppendLogRepository;
 import dev.mqttsuite.retained.store.postgres.PostgresRepository;
 import io.agroal.api.AgroalDataSource;
@@ -14,6 +15,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /** Opens the configured storage adapter at startup, runs the bounded expiry sweeps, closes it at shutdown. */
@@ -37,8 +40,17 @@ public class RetainedStoreHolder {
     private volatile RetainedRepository repository;
     private long sweepTimer = -1;
 
+    @ConfigProperty(name = "quarkus.grpc.server.max-inbound-message-size", defaultValue = "4194304")
+    long maxInboundMessage;
+
     void onStart(@Observes StartupEvent event) {
         StoreConfig.Limits limits = config.limits();
+        List<String> problems = StoreLimitsCheck.problems(config.storage(), limits.maxPayloadSize(),
+                limits.maxCount(), limits.maxTotalBytes().asLongValue(), Runtime.getRuntime().maxMemory(),
+                maxInboundMessage);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Unsafe retained-store limits: " + String.join("; ", problems));
+        }
         AppendLogRepository.Limits bounds = new AppendLogRepository.Limits(limits.maxPayloadSize(), limits.maxCount(),
                 limits.maxTotalBytes().asLongValue());
         repository = switch (config.storage()) {
@@ -53,10 +65,24 @@ public class RetainedStoreHolder {
             }
         };
         LOG.infof("retained store: %s storage, %d messages", config.storage(), repository.count());
+        if (overLimit(repository) == 1) {
+            // started anyway: refusing to start would only restart the pod into the same data (a crash loop);
+            // growth is refused until deletions and expiry bring the store under its limits
+            LOG.warnf("retained store holds %d messages / %d payload bytes, above retained.limits.max-count=%d or"
+                    + " retained.limits.max-total-bytes=%d (lowered since they were written): new topics and larger"
+                    + " payloads are refused until deletions or expiry bring it under them", repository.count(),
+                    repository.payloadBytes(), limits.maxCount(), limits.maxTotalBytes().asLongValue());
+        }
         Gauge.builder("retained.messages", repository, RetainedRepository::count)
                 .description("Retained messages held").register(registry);
         Gauge.builder("retained.payload.bytes", repository, RetainedRepository::payloadBytes)
                 .description("Payload bytes of retained messages").baseUnit("bytes").register(registry);
+        Gauge.builder("retained.limit.messages", limits, StoreConfig.Limits::maxCount)
+                .description("retained.limits.max-count").register(registry);
+        Gauge.builder("retained.limit.payload.bytes", limits, l -> l.maxTotalBytes().asLongValue())
+                .description("retained.limits.max-total-bytes").baseUnit("bytes").register(registry);
+        Gauge.builder("retained.over.limit", repository, this::overLimit)
+                .description("1 while the store holds more than its limits allow (growth refused)").register(registry);
         long interval = config.expiry().interval().toMillis();
         sweepTimer = vertx.setPeriodic(interval, id -> vertx.executeBlocking(() -> {
             int purged = repository.purgeExpired(System.currentTimeMillis(), config.expiry().maxPerSweep());
@@ -65,6 +91,13 @@ public class RetainedStoreHolder {
             }
             return purged;
         }, false));
+    }
+
+    /** 1 when the store holds more than its limits allow (limits lowered since the data was written), else 0. */
+    private int overLimit(RetainedRepository open) {
+        StoreConfig.Limits limits = config.limits();
+        return open.count() > limits.maxCount() || open.payloadBytes() > limits.maxTotalBytes().asLongValue() ? 1
+                : 0;
     }
 
     void onStop(@Observes ShutdownEvent event) {

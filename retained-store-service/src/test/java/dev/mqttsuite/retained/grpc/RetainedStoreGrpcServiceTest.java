@@ -127,11 +127,23 @@ class RetainedStoreGrpcServiceTest {
     }
 
     @Test
-    void payloadAboveLimit_isResourceExhausted() {
+    void payloadAboveLimit_isResourceExhausted_andCountedByLimit() {
+        double before = refused("max-payload-size");
         assertThatThrownBy(() -> put(prefix + "/big", "x".repeat(1_100_000)))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
                     assertThat(e.getStatus().getDescription()).contains("retained.limits.max-payload-size");
                 });
+        assertThat(refused("max-payload-size")).isEqualTo(before + 1);
+        assertThat(registry.get("retained.limit.messages").gauge().value()).isEqualTo(500_000);
+        assertThat(registry.get("retained.over.limit").gauge().value()).isZero();
     }
+
+    private double refused(String limit) {
+        var counter = registry.find("retained.puts.refused").tag("limit", limit).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 }

@@ -37,6 +37,28 @@ class AppendLogRepositoryTest extends RetainedRepositoryContract {
     }
 
     @Test
+    void dataAboveLimitsLoweredSinceItWasWritten_loads_andOnlyGrowthIsRefused() {
+        put(message(prefix + "/a", "aaaa"));
+        put(message(prefix + "/b", "bbbb"));
+        put(message(prefix + "/c", "cccc"));
+        repository.close();
+        repository = create(new AppendLogRepository.Limits(1024, 2, 10)); // holds 3 messages, 12 bytes
+        assertThat(repository.count()).as("nothing dropped at startup").isEqualTo(3);
+        assertThatThrownBy(() -> put(message(prefix + "/d", "d"))).hasCauseInstanceOf(StoreLimitException.class)
+                .hasMessageContaining("retained.limits.max-count=2");
+        assertThatThrownBy(() -> put(message(prefix + "/a", "aaaaa"))).hasCauseInstanceOf(StoreLimitException.class)
+                .hasMessageContaining("retained.limits.max-total-bytes=10");
+        put(message(prefix + "/a", "aa")); // no larger: accepted
+        put(message(prefix + "/b", "")); // deletions always work
+        put(message(prefix + "/c", ""));
+        assertThat(repository.count()).isEqualTo(1);
+        assertThat(repository.payloadBytes()).isEqualTo(2);
+        put(message(prefix + "/b", "bbbb")); // back under both limits: growth within them works again
+        assertThat(repository.count()).isEqualTo(2);
+        assertThat(repository.payloadBytes()).isEqualTo(6);
+    }
+
+    @Test
     void tornTail_isCutOff_andEverythingBeforeItSurvives() throws IOException {
         put(message(prefix + "/a", "1"));
         put(message(prefix + "/b", "2"));

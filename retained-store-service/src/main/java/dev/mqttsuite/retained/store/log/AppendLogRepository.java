@@ -158,8 +158,9 @@ public final class AppendLogRepository implements RetainedRepository {
         }
         TopicName.of(message.getTopic()); // validates: IllegalArgumentException naming the rule
         if (message.getPayload().size() > limits.maxPayloadSize()) {
-            done.completeExceptionally(new StoreLimitException("payload of " + message.getPayload().size()
-                    + " bytes exceeds retained.limits.max-payload-size=" + limits.maxPayloadSize()));
+            done.completeExceptionally(new StoreLimitException("max-payload-size", "payload of "
+                    + message.getPayload().size() + " bytes exceeds retained.limits.max-payload-size="
+                    + limits.maxPayloadSize()));
             return done;
         }
         queue.add(new Put(message, done));
@@ -234,14 +235,16 @@ public final class AppendLogRepository implements RetainedRepository {
                 RetainedMessage current = index.get(TopicName.of(message.getTopic()));
                 long addCount = current == null ? 1 : 0;
                 long addBytes = message.getPayload().size() - (current == null ? 0 : current.getPayload().size());
-                if (index.size() + pendingCount + addCount > limits.maxCount()) {
-                    put.done().completeExceptionally(new StoreLimitException("retained.limits.max-count="
+                // only growth is refused: above a limit lowered since the data was written, replacing a message
+                // with one no larger still works, and deletions and expiry bring the store back under the limit
+                if (addCount > 0 && index.size() + pendingCount + addCount > limits.maxCount()) {
+                    put.done().completeExceptionally(new StoreLimitException("max-count", "retained.limits.max-count="
                             + limits.maxCount() + " reached"));
                     continue;
                 }
-                if (payloadBytes.get() + pendingBytes + addBytes > limits.maxTotalBytes()) {
-                    put.done().completeExceptionally(new StoreLimitException("retained.limits.max-total-bytes="
-                            + limits.maxTotalBytes() + " reached"));
+                if (addBytes > 0 && payloadBytes.get() + pendingBytes + addBytes > limits.maxTotalBytes()) {
+                    put.done().completeExceptionally(new StoreLimitException("max-total-bytes",
+                            "retained.limits.max-total-bytes=" + limits.maxTotalBytes() + " reached"));
                     continue;
                 }
                 pendingCount += addCount;

@@ -73,7 +73,7 @@ public final class PostgresRepository implements RetainedRepository {
     public CompletionStage<Boolean> put(RetainedMessage message) {
         TopicName topic = TopicName.of(message.getTopic());
         if (message.getPayload().size() > limits.maxPayloadSize()) {
-            return CompletableFuture.failedFuture(new StoreLimitException("payload of "
+            return CompletableFuture.failedFuture(new StoreLimitException("max-payload-size", "payload of "
                     + message.getPayload().size() + " bytes exceeds retained.limits.max-payload-size="
                     + limits.maxPayloadSize()));
         }
@@ -88,10 +88,12 @@ public final class PostgresRepository implements RetainedRepository {
     private boolean upsert(TopicName topic, RetainedMessage message) {
         long[] current = stats();
         if (current[0] >= limits.maxCount()) {
-            throw new StoreLimitException("retained.limits.max-count=" + limits.maxCount() + " reached");
+            throw new StoreLimitException("max-count", "retained.limits.max-count=" + limits.maxCount()
+                    + " reached");
         }
         if (current[1] + message.getPayload().size() > limits.maxTotalBytes()) {
-            throw new StoreLimitException("retained.limits.max-total-bytes=" + limits.maxTotalBytes() + " reached");
+            throw new StoreLimitException("max-total-bytes", "retained.limits.max-total-bytes="
+                    + limits.maxTotalBytes() + " reached");
         }
         String sql = "INSERT INTO retained_message (topic, levels, depth, message, payload_size, expires_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (topic) DO UPDATE SET message = EXCLUDED.message,"
