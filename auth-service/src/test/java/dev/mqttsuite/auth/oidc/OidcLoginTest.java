@@ -161,6 +161,20 @@ class OidcLoginTest {
         assertThat(token.getSuperuser()).as("an admin's explicit grant to the token user oidc:dave").isTrue();
     }
 
+    @Test
+    void viewer_readsUsersAndAudit_butNeverAPasswordHash() {
+        adminBasic().body("{\"username\":\"erin-device\",\"password\":\"erin-device-password\"}").when()
+                .post("/api/v1/users").then().statusCode(201);
+        String viewer = OidcWiremockTestResource.getAccessToken("vera", Set.of("mqtt-viewer"));
+        for (String path : new String[] {"/api/v1/users", "/api/v1/users/erin-device", "/api/v1/audit?entity=user"}) {
+            given().auth().oauth2(viewer).when().get(path).then().statusCode(200)
+                    .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("pbkdf2")))
+                    .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("erin-device-password")));
+        }
+        given().auth().oauth2(viewer).when().get("/api/v1/users/erin-device").then()
+                .body("hasPassword", org.hamcrest.Matchers.equalTo(true));
+    }
+
     private static io.restassured.specification.RequestSpecification adminBasic() {
         return given().auth().preemptive().basic("admin", "test-admin-password").contentType(ContentType.JSON);
     }

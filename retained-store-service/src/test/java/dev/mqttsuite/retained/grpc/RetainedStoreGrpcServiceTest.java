@@ -51,8 +51,10 @@ class RetainedStoreGrpcServiceTest {
     }
 
     private void put(String topic, String payload) {
-        blocking.put(PutRequest.newBuilder().setMessage(RetainedMessage.newBuilder().setTopic(topic).setQos(1)
-                .setPayload(ByteString.copyFromUtf8(payload))).build());
+        // a deadline per put: on a loaded machine a test's hundreds of fsync'd puts outlast one shared deadline
+        blocking.withDeadlineAfter(30, TimeUnit.SECONDS).put(PutRequest.newBuilder().setMessage(
+                RetainedMessage.newBuilder().setTopic(topic).setQos(1).setPayload(ByteString.copyFromUtf8(payload)))
+                .build());
     }
 
     @Test
