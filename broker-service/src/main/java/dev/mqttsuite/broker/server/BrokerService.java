@@ -90,6 +90,9 @@ public class BrokerService {
             persistence = new SessionPersistence(config.session(), registry);
             journal = persistence.journal();
         }
+        if (cluster != null) {
+            journal = cluster.journal(journal); // replicated persistent sessions (docs/adr/0017)
+        }
         core = new BrokerAssembly(config, metrics, authenticator, retained, routes, journal, forwarder,
                 cluster != null ? cluster.sessionScope() : SessionScope.LOCAL);
         if (cluster != null) {

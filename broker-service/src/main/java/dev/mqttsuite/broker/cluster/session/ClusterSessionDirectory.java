@@ -66,6 +66,7 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
     private final RouteTable routes;
     private final ClusterMember member;
     private final Handover handover;
+    private final SessionReplication replication;
     private final IMap<String, Ownership> owners;
     private final String incarnation;
     private final ConcurrentHashMap<String, Holding> held = new ConcurrentHashMap<>();
@@ -83,14 +84,28 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
      */
     public ClusterSessionDirectory(LocalSessionDirectory local, SessionScope.Evictor evictor, RouteTable routes,
             ClusterMember member, Handover handover, Duration grace) {
+        this(local, evictor, routes, member, handover, grace, null);
+    }
+
+    /**
+     * @param replication the replicas of persistent sessions, taken when an owner is gone; null: none (a fresh
+     *     session then)
+     */
+    public ClusterSessionDirectory(LocalSessionDirectory local, SessionScope.Evictor evictor, RouteTable routes,
+            ClusterMember member, Handover handover, Duration grace, SessionReplication replication) {
         this.grace = grace;
         this.local = local;
         this.evictor = evictor;
         this.routes = routes;
         this.member = member;
         this.handover = handover;
+        this.replication = replication;
         this.owners = member.hazelcast().getMap(ClusterMember.SESSIONS_MAP);
-        this.incarnation = member.nodeId() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.incarnation = replication != null ? replication.incarnation()
+                : SessionReplication.newIncarnation(member.nodeId());
+        if (replication != null) {
+            replication.directory(this);
+        }
         this.listenerId = owners.addEntryListener(new Listener(), true);
         member.onMembership(peer -> { }, peer -> later(() -> memberLeft(peer.memberId()), 0));
         member.onMerged(() -> later(this::recheckAll, 0));
@@ -121,21 +136,41 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
             }
             Peer owner = previous.orphaned() ? null : member.peer(previous.memberId()).orElse(null);
             if (owner == null) {
-                LOG.debugf("Session %s: its owner %s left the cluster, starting afresh (no replica in phase 2a)",
-                        clientId, previous.nodeId());
-                return attachHere(clientId, true, connection, expiryInterval, principal, epoch);
+                return fromReplica(clientId, cleanStart, previous, epoch, "its owner " + previous.nodeId()
+                        + " left the cluster").thenCompose(restored -> attachHere(clientId, cleanStart || !restored,
+                                connection, expiryInterval, principal, epoch));
             }
             boolean othersSession = previous.user() != null && !previous.user().equals(principal);
             boolean discard = cleanStart || othersSession;
             return handover.request(owner, clientId, epoch, discard).handle((state, failure) -> {
                 if (failure != null) {
-                    LOG.warnf("Session %s: %s did not hand it over (%s), starting afresh", clientId,
-                            previous.nodeId(), failure.toString());
-                    return false;
+                    return fromReplica(clientId, discard, previous, epoch, previous.nodeId()
+                            + " did not hand it over (" + failure + ")");
                 }
-                return !discard && state != null && adopt(state);
-            }).thenCompose(restored -> attachHere(clientId, cleanStart || !restored, connection, expiryInterval,
-                    principal, epoch));
+                return CompletableFuture.completedFuture(!discard && state != null && adopt(state));
+            }).thenCompose(restored -> restored).thenCompose(restored -> attachHere(clientId,
+                    cleanStart || !restored, connection, expiryInterval, principal, epoch));
+        });
+    }
+
+    /**
+     * The owner is gone (left the cluster, or did not answer): the session is restored from its replica, which this
+     * claim takes over (fencing the old owner's records, docs/adr/0017); a fresh session when there is none.
+     */
+    private CompletionStage<Boolean> fromReplica(String clientId, boolean discard, Ownership previous, long epoch,
+            String why) {
+        if (replication == null || discard || !previous.persistent()) {
+            LOG.debugf("Session %s: %s, starting afresh", clientId, why);
+            return CompletableFuture.completedFuture(false);
+        }
+        return replication.promote(clientId, previous, epoch).handle((state, failure) -> {
+            if (failure != null || state == null) {
+                LOG.warnf("Session %s: %s and no replica could be taken (%s), starting afresh", clientId, why,
+                        failure != null ? failure.toString() : "none");
+                return false;
+            }
+            LOG.infof("Session %s: %s, restored from its replica (epoch %d)", clientId, why, epoch);
+            return adopt(state);
         });
     }
 
@@ -172,14 +207,14 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
      */
     public byte[] handOver(String clientId, long epoch, boolean discard) {
         Holding holding = held.get(clientId);
-        if (holding != null) {
-            if (holding.epoch() >= epoch) {
-                return null; // claimed here after the caller did: the caller is the one fenced
-            }
-            held.remove(clientId, holding);
+        if (holding != null && holding.epoch() >= epoch) {
+            return null; // claimed here after the caller did: the caller is the one fenced
         }
         Session session = local.get(clientId);
         if (session == null || session.isEnded()) {
+            if (holding != null) {
+                held.remove(clientId, holding);
+            }
             return null;
         }
         SessionListener connection = local.connectionOf(session);
@@ -187,6 +222,9 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
             evictor.evict(connection, !discard);
         }
         SessionState state = local.handOver(session, System.currentTimeMillis());
+        if (holding != null) {
+            held.remove(clientId, holding); // after the end's records: they carry this broker's epoch (ADR 0017)
+        }
         LOG.debugf("Session %s handed over (epoch %d, %s)", clientId, epoch, discard ? "discarded" : "moved");
         return state == null || discard ? null : SessionSnapshot.encode(state);
     }
@@ -270,7 +308,13 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
                 return;
             }
             if (result.claimed()) {
-                held.replace(clientId, holding, new Holding(result.current().epoch(), session));
+                long epoch = result.current().epoch();
+                if (held.replace(clientId, holding, new Holding(epoch, session)) && replication != null) {
+                    SessionState state = session.state(System.currentTimeMillis());
+                    if (state != null && state.expiryIntervalSeconds() > 0) {
+                        replication.reset(clientId, epoch, state); // the replica follows this broker's copy now
+                    }
+                }
             } else {
                 fence(clientId, holding, result.previous());
             }
