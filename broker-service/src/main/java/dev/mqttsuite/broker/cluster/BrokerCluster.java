@@ -16,6 +16,7 @@ import dev.mqttsuite.broker.routing.LocalRouteTable;
 import dev.mqttsuite.broker.routing.MessageForwarder;
 import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.routing.Router;
+import dev.mqttsuite.broker.session.OfflineSessionEvents;
 import dev.mqttsuite.broker.session.SessionDirectory;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.session.SessionScope;
@@ -202,6 +203,17 @@ public final class BrokerCluster implements AutoCloseable {
 
     /** Starts routing the messages other brokers forward, to this broker's sessions only. */
     public void attach(SessionDirectory sessions, SessionJournal journal) {
+        attach(sessions, journal, OfflineSessionEvents.NONE);
+    }
+
+    /**
+     * {@link #attach}, with where sessions adopted from a departed broker's replica, or handed over to another broker,
+     * get their expiry and will handled.
+     */
+    public void attach(SessionDirectory sessions, SessionJournal journal, OfflineSessionEvents offline) {
+        if (this.sessions != null) {
+            this.sessions.offlineSessions(offline);
+        }
         receiver.attach(new Router(routes, metrics, sessions::deliveryPermissions), journal);
         attached = true;
     }

@@ -96,7 +96,7 @@ public class BrokerService {
         core = new BrokerAssembly(config, metrics, authenticator, retained, routes, journal, forwarder,
                 cluster != null ? cluster.sessionScope() : SessionScope.LOCAL);
         if (cluster != null) {
-            cluster.attach(core.sessions(), journal);
+            cluster.attach(core.sessions(), journal, new OfflineSessions(core, vertx)); // adopted, handed over
         }
         if (persistence != null) {
             persistence.restore(core, vertx);

@@ -8,6 +8,7 @@ import dev.mqttsuite.broker.cluster.member.ClusterMember;
 import dev.mqttsuite.broker.cluster.member.Peer;
 import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.session.LocalSessionDirectory;
+import dev.mqttsuite.broker.session.OfflineSessionEvents;
 import dev.mqttsuite.broker.session.Session;
 import dev.mqttsuite.broker.session.SessionDirectory;
 import dev.mqttsuite.broker.session.SessionListener;
@@ -67,6 +68,7 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
     private final ClusterMember member;
     private final Handover handover;
     private final SessionReplication replication;
+    private volatile OfflineSessionEvents offline = OfflineSessionEvents.NONE;
     private final IMap<String, Ownership> owners;
     private final String incarnation;
     private final ConcurrentHashMap<String, Holding> held = new ConcurrentHashMap<>();
@@ -225,6 +227,9 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
         if (holding != null) {
             held.remove(clientId, holding); // after the end's records: they carry this broker's epoch (ADR 0017)
         }
+        if (state != null) {
+            offline.handedOver(clientId, !discard);
+        }
         LOG.debugf("Session %s handed over (epoch %d, %s)", clientId, epoch, discard ? "discarded" : "moved");
         return state == null || discard ? null : SessionSnapshot.encode(state);
     }
@@ -264,11 +269,76 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
     }
 
     private void memberLeft(String memberId) {
+        Map<String, Boolean> orphaned;
         try {
-            owners.executeOnEntries(new Orphan(memberId));
+            orphaned = owners.executeOnEntries(new Orphan(memberId));
         } catch (RuntimeException e) {
             LOG.debugf("Marking the sessions of member %s orphaned: %s", memberId, e.toString());
+            return;
         }
+        if (replication == null) {
+            return;
+        }
+        List<String> mine = orphaned.entrySet().stream().filter(e -> Boolean.TRUE.equals(e.getValue()))
+                .map(Map.Entry::getKey).toList();
+        if (!mine.isEmpty()) {
+            LOG.infof("Adopting %d persistent session(s) of the departed member %s from their replicas", mine.size(),
+                    memberId);
+        }
+        mine.forEach(this::adoptOrphan);
+    }
+
+    /**
+     * A persistent session whose broker left, orphaned by this broker's {@link Orphan} run (exactly one survivor's run
+     * changes a record): claimed if still orphaned, restored from its replica with its routes, its expiry and its will
+     * armed, so messages keep being queued for it and the will is published once, by this broker, after its delay.
+     */
+    private void adoptOrphan(String clientId) {
+        Ownership claimant = new Ownership(incarnation, member.nodeId(), member.currentMemberId(), 0, null, true);
+        Claim.Result claim;
+        try {
+            claim = owners.submitToKey(clientId, new Claim(claimant, false, true)).toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warnf("Adopting session %s: the claim failed (%s); its client resumes it from the replica", clientId,
+                    e.toString());
+            return;
+        }
+        Ownership previous = claim.previous();
+        if (!claim.claimed() || previous == null || !previous.orphaned()) {
+            return; // its client reconnected somewhere first
+        }
+        long epoch = claim.current().epoch();
+        held.put(clientId, new Holding(epoch, null));
+        byte[] bytes;
+        try {
+            bytes = replication.promote(clientId, previous, epoch).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            bytes = null;
+            LOG.warnf("Adopting session %s: its replica could not be taken (%s)", clientId, e.toString());
+        }
+        SessionState state;
+        try {
+            state = bytes == null ? null : SessionSnapshot.decode(bytes);
+        } catch (IOException e) {
+            state = null;
+        }
+        if (state == null) {
+            Holding holding = held.remove(clientId);
+            owners.submitToKey(clientId, new Release(incarnation, epoch));
+            LOG.debugf("Session %s: no replica to adopt (holding %s)", clientId, holding);
+            return;
+        }
+        Session session = local.adopt(state);
+        held.computeIfPresent(clientId, (id, h) -> h.epoch() == epoch ? new Holding(epoch, session) : h);
+        state.subscriptions().forEach((topic, options) -> routes.subscribe(session, topic, options));
+        session.journalWholeState(); // this broker's log and the replica follow it from here
+        offline.adopted(session, state);
+    }
+
+    /** Where adopted and handed-over sessions' expiry and wills are handled (set once, before the listeners open). */
+    public void offlineSessions(OfflineSessionEvents handler) {
+        this.offline = handler;
     }
 
     /** After a split healed: every client id held here is checked against the map, and re-claimed if nobody has it. */

@@ -13,12 +13,14 @@ import dev.mqttsuite.broker.routing.LocalRouteTable;
 import dev.mqttsuite.broker.server.BrokerConfigValidatorTest;
 import dev.mqttsuite.broker.session.Delivery;
 import dev.mqttsuite.broker.session.LocalSessionDirectory;
+import dev.mqttsuite.broker.session.OfflineSessionEvents;
 import dev.mqttsuite.broker.session.Session;
 import dev.mqttsuite.broker.session.SessionDirectory;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.session.SessionLimits;
 import dev.mqttsuite.broker.session.SessionSnapshot;
 import dev.mqttsuite.broker.session.SessionState;
+import dev.mqttsuite.broker.session.StoredWill;
 import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.broker.session.log.LogRecord;
 import dev.mqttsuite.broker.session.log.SessionRecords;
@@ -177,7 +179,8 @@ class SessionReplicationTest {
     private final TestMembers members = new TestMembers(3);
     private volatile boolean handoverReachable = true;
 
-    private record Node(ClusterMember member, LocalRouteTable routes, ClusterSessionDirectory sessions) {
+    private record Node(ClusterMember member, LocalRouteTable routes, ClusterSessionDirectory sessions,
+            List<String> adopted) {
     }
 
     private List<Node> cluster(int size) {
@@ -199,7 +202,18 @@ class SessionReplicationTest {
                             : CompletableFuture.failedFuture(new IllegalStateException("unreachable")),
                     Duration.ofSeconds(2), replication);
             byMember.put(member.memberId(), sessions);
-            nodes.add(new Node(member, routes, sessions));
+            List<String> adopted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            sessions.offlineSessions(new OfflineSessionEvents() {
+                @Override
+                public void adopted(Session session, SessionState state) {
+                    adopted.add(session.clientId() + (state.will() != null ? "+will" : ""));
+                }
+
+                @Override
+                public void handedOver(String clientId, boolean resumed) {
+                }
+            });
+            nodes.add(new Node(member, routes, sessions, adopted));
         }
         await("members").atMost(PROPAGATION).until(() -> nodes.stream().allMatch(n -> n.member().size() == size));
         return nodes;
@@ -280,5 +294,35 @@ class SessionReplicationTest {
                 .as("the stale owner's replica writes are fenced by the newer epoch: no PUBACK from it")
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(SessionJournal.NotDurable.class);
+    }
+
+    @Test
+    void givenOwnerKilled_thenExactlyOneSurvivorAdoptsEachSessionWithItsRoutesAndWill() throws Exception {
+        List<Node> nodes = cluster(3);
+        Node a = nodes.get(0);
+        for (int i = 0; i < 6; i++) {
+            StubSessionListener connection = new StubSessionListener();
+            Session session = connect(a, "w" + i, connection).session();
+            session.putSubscription(TOPIC, QOS1);
+            a.routes().subscribe(session, TOPIC, QOS1);
+            session.will(new StoredWill(message("gone-" + i), 5, -1)); // its connection dies with the broker
+            acknowledged(session);
+        }
+
+        a.member().hazelcast().getLifecycleService().terminate();
+
+        Node b = nodes.get(1);
+        Node c = nodes.get(2);
+        await("the survivors adopt the dead broker's sessions").atMost(PROPAGATION)
+                .until(() -> b.adopted().size() + c.adopted().size() == 6);
+        List<String> all = new ArrayList<>(b.adopted());
+        all.addAll(c.adopted());
+        assertThat(all).as("each session adopted once, with its will (published once, by its adopter)")
+                .containsExactlyInAnyOrder("w0+will", "w1+will", "w2+will", "w3+will", "w4+will", "w5+will");
+        assertThat(b.routes().size() + c.routes().size())
+                .as("the adopters route the sessions' subscriptions again").isGreaterThanOrEqualTo(1);
+
+        SessionDirectory.Attach resumed = connect(b, "w0", new StubSessionListener());
+        assertThat(resumed.sessionPresent()).as("taken over from its adopter").isTrue();
     }
 }
