@@ -179,6 +179,9 @@ public final class BrokerCluster implements AutoCloseable {
                     handoverTimeout(config).plusSeconds(1), replication);
             sessions = directory;
             handover.answerFrom(directory);
+            if (replication != null) {
+                hazelcastRoutes.departureGate(directory::departed); // no fail-over gap (docs/adr/0017)
+            }
             return directory;
         };
     }

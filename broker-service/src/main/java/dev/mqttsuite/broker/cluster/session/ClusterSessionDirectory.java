@@ -69,6 +69,8 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
     private final Handover handover;
     private final SessionReplication replication;
     private volatile OfflineSessionEvents offline = OfflineSessionEvents.NONE;
+    /** Per departed member: this broker's pass over its sessions is done (kept: members leave rarely). */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> departures = new ConcurrentHashMap<>();
     private final IMap<String, Ownership> owners;
     private final String incarnation;
     private final ConcurrentHashMap<String, Holding> held = new ConcurrentHashMap<>();
@@ -268,7 +270,23 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
         local.endIfIdle(session);
     }
 
+    /**
+     * Completes when this broker's pass over the sessions of a departed member is done (orphaned, and adopted where
+     * this broker won them): until then its routes are held (docs/adr/0017).
+     */
+    public CompletionStage<Void> departed(String memberId) {
+        return departures.computeIfAbsent(memberId, id -> new CompletableFuture<>());
+    }
+
     private void memberLeft(String memberId) {
+        try {
+            adoptSessionsOf(memberId);
+        } finally {
+            departures.computeIfAbsent(memberId, id -> new CompletableFuture<>()).complete(null);
+        }
+    }
+
+    private void adoptSessionsOf(String memberId) {
         Map<String, Boolean> orphaned;
         try {
             orphaned = owners.executeOnEntries(new Orphan(memberId));
@@ -285,7 +303,14 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
             LOG.infof("Adopting %d persistent session(s) of the departed member %s from their replicas", mine.size(),
                     memberId);
         }
-        mine.forEach(this::adoptOrphan);
+        for (String clientId : mine) {
+            try {
+                adoptOrphan(clientId);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Adopting session %s of the departed member %s failed; its client resumes it from the"
+                        + " replica", clientId, memberId);
+            }
+        }
     }
 
     /**
@@ -334,6 +359,8 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
         state.subscriptions().forEach((topic, options) -> routes.subscribe(session, topic, options));
         session.journalWholeState(); // this broker's log and the replica follow it from here
         offline.adopted(session, state);
+        LOG.debugf("Session %s adopted from its replica (epoch %d, %d queued, %d in flight, will: %s)", clientId, epoch,
+                state.queue().size(), state.inflight().size(), state.will() != null);
     }
 
     /** Where adopted and handed-over sessions' expiry and wills are handled (set once, before the listeners open). */
