@@ -6,6 +6,7 @@ import dev.mqttsuite.broker.cluster.route.HazelcastRoutes;
 import dev.mqttsuite.broker.cluster.route.RemoteRoutes;
 import dev.mqttsuite.broker.cluster.session.ClusterSessionDirectory;
 import dev.mqttsuite.broker.cluster.session.GrpcHandover;
+import dev.mqttsuite.broker.cluster.session.SessionReplication;
 import dev.mqttsuite.broker.cluster.transport.ChannelSecurity;
 import dev.mqttsuite.broker.cluster.transport.ClusterForwarder;
 import dev.mqttsuite.broker.cluster.transport.ForwardReceiver;
@@ -15,6 +16,7 @@ import dev.mqttsuite.broker.routing.LocalRouteTable;
 import dev.mqttsuite.broker.routing.MessageForwarder;
 import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.routing.Router;
+import dev.mqttsuite.broker.session.OfflineSessionEvents;
 import dev.mqttsuite.broker.session.SessionDirectory;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.session.SessionScope;
@@ -56,13 +58,15 @@ public final class BrokerCluster implements AutoCloseable {
     private final HttpServer grpcServer;
     private final BrokerMetrics metrics;
     private final GrpcHandover handover;
+    private final SessionReplication replication; // null with broker.cluster.replication.enabled=false
     private volatile ClusterSessionDirectory sessions;
     private volatile boolean attached;
 
     private BrokerCluster(BrokerConfig.Cluster config, String nodeId, ClusterMember member, ClusterRouteTable routes,
             RemoteRoutes remote, HazelcastRoutes hazelcastRoutes, ClusterForwarder forwarder, ForwardReceiver receiver,
-            HttpServer grpcServer, BrokerMetrics metrics, GrpcHandover handover) {
+            HttpServer grpcServer, BrokerMetrics metrics, GrpcHandover handover, SessionReplication replication) {
         this.handover = handover;
+        this.replication = replication;
         this.config = config;
         this.nodeId = nodeId;
         this.member = member;
@@ -139,8 +143,10 @@ public final class BrokerCluster implements AutoCloseable {
             server.close();
             throw new IllegalStateException("Cannot load the cluster's routes: " + rootMessage(e), e);
         }
+        SessionReplication replication = config.replication().enabled()
+                ? new SessionReplication(member, config.replication().timeout(), metrics.registry()) : null;
         BrokerCluster cluster = new BrokerCluster(config, nodeId, member, routes, remote, hazelcastRoutes, forwarder,
-                receiver, server, metrics, handover);
+                receiver, server, metrics, handover, replication);
         metrics.gauge("mqtt.cluster.members", "Brokers in the cluster, this one included", member::size);
         metrics.gauge("mqtt.cluster.routes.local", "Distinct filters this broker announces (one route each)",
                 routes::routeCount);
@@ -171,11 +177,23 @@ public final class BrokerCluster implements AutoCloseable {
     public SessionScope sessionScope() {
         return (local, evictor) -> {
             ClusterSessionDirectory directory = new ClusterSessionDirectory(local, evictor, routes, member, handover,
-                    handoverTimeout(config).plusSeconds(1));
+                    handoverTimeout(config).plusSeconds(1), replication);
             sessions = directory;
             handover.answerFrom(directory);
+            if (replication != null) {
+                hazelcastRoutes.departureGate(directory::departed); // no fail-over gap (docs/adr/0017)
+            }
             return directory;
         };
+    }
+
+    /**
+     * The journal the broker's sessions write to: {@code local} (the session log, or none) and, unless
+     * {@code broker.cluster.replication.enabled=false}, the replica on another broker; an acknowledgement waits for
+     * both (docs/adr/0017-cluster-session-replication.md).
+     */
+    public SessionJournal journal(SessionJournal local) {
+        return replication == null ? local : replication.journal(local);
     }
 
     /** The routes of the other brokers known here, and this broker's shared routes (for tests). */
@@ -189,6 +207,17 @@ public final class BrokerCluster implements AutoCloseable {
 
     /** Starts routing the messages other brokers forward, to this broker's sessions only. */
     public void attach(SessionDirectory sessions, SessionJournal journal) {
+        attach(sessions, journal, OfflineSessionEvents.NONE);
+    }
+
+    /**
+     * {@link #attach}, with where sessions adopted from a departed broker's replica, or handed over to another broker,
+     * get their expiry and will handled.
+     */
+    public void attach(SessionDirectory sessions, SessionJournal journal, OfflineSessionEvents offline) {
+        if (this.sessions != null) {
+            this.sessions.offlineSessions(offline);
+        }
         receiver.attach(new Router(routes, metrics, sessions::deliveryPermissions), journal);
         attached = true;
     }
@@ -226,6 +255,9 @@ public final class BrokerCluster implements AutoCloseable {
             sessions.close();
         }
         handover.close();
+        if (replication != null) {
+            replication.close(); // what is queued reaches the replicas before this member leaves
+        }
         hazelcastRoutes.close();
         forwarder.close();
         try {

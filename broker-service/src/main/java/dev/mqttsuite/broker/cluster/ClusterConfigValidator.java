@@ -52,6 +52,9 @@ public final class ClusterConfigValidator {
             }
         }
         problems.addAll(discoveryProblems(cluster));
+        if (cluster.replication().timeout().toMillis() < 100) {
+            problems.add("broker.cluster.replication.timeout must be at least 100ms");
+        }
         if (cluster.failureTimeout().toSeconds() < 2) {
             problems.add("broker.cluster.failure-timeout must be at least 2s");
         }

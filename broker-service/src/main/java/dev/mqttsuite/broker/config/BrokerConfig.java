@@ -511,6 +511,19 @@ public interface BrokerConfig {
          * refuses CONNECTs with 0x88 Server unavailable. 0 = off (1- and 2-broker setups, where no side can tell it is
          * the majority).
          */
+        /** Replication of persistent sessions to another broker (docs/adr/0017-cluster-session-replication.md). */
+        Replication replication();
+
+        interface Replication {
+            /** Whether persistent sessions are replicated, so that kill -9 of their broker loses nothing. */
+            @WithDefault("true")
+            boolean enabled();
+
+            /** How long one replication round may take before the acknowledgements waiting for it are refused. */
+            @WithDefault("5s")
+            Duration timeout();
+        }
+
         @WithName("expected-members")
         @WithDefault("0")
         int expectedMembers();

@@ -97,10 +97,13 @@ public class BrokerService {
             persistence = new SessionPersistence(config.session(), registry);
             journal = persistence.journal();
         }
+        if (cluster != null) {
+            journal = cluster.journal(journal); // replicated persistent sessions (docs/adr/0017)
+        }
         core = new BrokerAssembly(config, metrics, authenticator, retained, routes, journal, forwarder,
                 cluster != null ? cluster.sessionScope() : SessionScope.LOCAL);
         if (cluster != null) {
-            cluster.attach(core.sessions(), journal);
+            cluster.attach(core.sessions(), journal, new OfflineSessions(core, vertx)); // adopted, handed over
         }
         if (persistence != null) {
             persistence.restore(core, vertx);

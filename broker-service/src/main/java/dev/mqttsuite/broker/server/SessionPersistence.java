@@ -1,12 +1,9 @@
 package dev.mqttsuite.broker.server;
 
-import dev.mqttsuite.broker.auth.Permissions;
 import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.session.Session;
-import dev.mqttsuite.broker.session.SessionExpiry;
 import dev.mqttsuite.broker.session.SessionState;
 import dev.mqttsuite.broker.session.log.SessionLog;
-import dev.mqttsuite.broker.will.Will;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -69,31 +66,18 @@ final class SessionPersistence {
         int expired = 0;
         long messages = 0;
         int wills = 0;
+        OfflineSessions offline = new OfflineSessions(core, vertx);
         for (SessionState state : recovery.sessions()) {
-            long expiry = state.expiryIntervalSeconds();
-            long leftMillis = SessionExpiry.remainingMillis(expiry, state.detachedAtMillis(), now);
-            if (expiry == 0 || leftMillis <= 0) {
+            if (offline.expired(state, now)) {
                 expired++;
-                if (state.will() != null) {
-                    core.wills().publish(new Will.Pending(Will.of(state.will()), Permissions.ALL)); // session ended
-                    wills++;
-                }
+                wills += state.will() != null ? 1 : 0;
                 continue;
             }
             Session session = core.sessions().restore(state);
             state.subscriptions().forEach((topic, options) -> core.routes().subscribe(session, topic, options));
             restored++;
             messages += state.queue().size() + state.inflight().size();
-            if (leftMillis != Long.MAX_VALUE) {
-                long timer = vertx.setTimer(Math.max(1, leftMillis), id -> {
-                    if (core.sessions().endIfIdle(session)) {
-                        core.wills().onSessionEnd(session.clientId());
-                    }
-                });
-                session.pendingTimer(() -> vertx.cancelTimer(timer));
-            }
-            if (state.will() != null) {
-                scheduleWill(vertx, session, state, leftMillis, now);
+            if (offline.arm(session, state, now)) {
                 wills++;
             }
         }
@@ -109,28 +93,6 @@ final class SessionPersistence {
         LOG.infof("Recovered %d persistent session(s) with %d message(s) from the session log in %s (%d records"
                 + " replayed, %d ms; %d expired while the broker was down; %d will(s) due)", restored, messages,
                 dir, recovery.records(), recovery.millis(), expired, wills);
-    }
-
-    /**
-     * A will kept for a session whose connection died with the broker (or whose delay was running): published after
-     * what is left of its delay, bounded by the session's end [MQTT-3.1.3-9], unless the client resumes first.
-     */
-    private void scheduleWill(Vertx vertx, Session session, SessionState state, long sessionLeftMillis, long now) {
-        Will will = Will.of(state.will());
-        long delayMillis = Math.min(will.delaySeconds() * 1000, sessionLeftMillis);
-        long leftMillis = state.detachedAtMillis() + delayMillis - now;
-        Will.Pending pending = new Will.Pending(will, Permissions.ALL); // authorized when it was kept
-        if (leftMillis <= 0) {
-            session.will(null);
-            core.wills().publish(pending);
-            return;
-        }
-        core.wills().schedule(session.clientId(), pending, task -> vertx.nettyEventLoopGroup().schedule(() -> {
-            if (!session.isConnected()) {
-                session.will(null);
-            }
-            task.run();
-        }, leftMillis, TimeUnit.MILLISECONDS));
     }
 
     /** After the listeners closed every connection: the queued records are written and a snapshot taken. */

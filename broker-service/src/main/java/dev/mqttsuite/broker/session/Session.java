@@ -569,6 +569,16 @@ public final class Session {
         }
     }
 
+    /**
+     * A session adopted without a connection (its broker died and this one took it from the replica, docs/adr/0017):
+     * the journal gets all of its state now, so what is queued to it from here on is durable before acknowledged.
+     */
+    public synchronized void journalWholeState() {
+        if (expiryIntervalSeconds > 0 && !logged && !ended && journal.durable()) {
+            logWholeState();
+        }
+    }
+
     /** The session now outlives its connection: the journal gets all of its state. */
     private void logWholeState() {
         logged = true;

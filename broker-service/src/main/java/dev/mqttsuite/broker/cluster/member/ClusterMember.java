@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
@@ -39,6 +40,8 @@ public final class ClusterMember implements AutoCloseable {
 
     /** The session ownership map (cluster/session): synchronous backup, split-brain protected. */
     public static final String SESSIONS_MAP = "mqtt.sessions";
+    /** Replicas of persistent sessions (docs/adr/0017-cluster-session-replication.md). */
+    public static final String REPLICAS_MAP = "mqtt.session-replicas";
     private static final String SESSIONS_QUORUM = "mqtt-sessions-quorum";
 
     /**
@@ -139,6 +142,15 @@ public final class ClusterMember implements AutoCloseable {
             map.setSplitBrainProtectionName(SESSIONS_QUORUM);
         }
         config.addMapConfig(map);
+        // replicas: the same backups, quorum and merge rule; kept as objects, so an update applies its records in
+        // place instead of decoding and encoding the whole session (docs/adr/0017-cluster-session-replication.md)
+        MapConfig replicas = new MapConfig(REPLICAS_MAP).setBackupCount(1).setAsyncBackupCount(0)
+                .setInMemoryFormat(InMemoryFormat.OBJECT)
+                .setMergePolicyConfig(new MergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName()));
+        if (quorum > 1) {
+            replicas.setSplitBrainProtectionName(SESSIONS_QUORUM);
+        }
+        config.addMapConfig(replicas);
     }
 
     /** The Hazelcast instance, for the cluster's data structures. */

@@ -17,11 +17,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,6 +63,13 @@ public final class HazelcastRoutes implements ClusterRouteTable.Announcer, AutoC
     private final AtomicBoolean writeScheduled = new AtomicBoolean();
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile boolean closed;
+    private static final Function<String, CompletionStage<Void>> NO_GATE =
+            id -> CompletableFuture.completedFuture(null);
+    /** After a departed member's sessions were adopted here, how long its routes stay for the other survivors. */
+    private static final Duration DEPARTED_MARGIN = Duration.ofSeconds(1);
+    /** The longest a departed member's routes are held (an adoption that never ends). */
+    private static final Duration DEPARTED_HOLD = Duration.ofSeconds(60);
+    private volatile Function<String, CompletionStage<Void>> gate = NO_GATE;
     private UUID listenerId;
 
     public HazelcastRoutes(ClusterMember member, ClusterRouteTable table, RemoteRoutes remote) {
@@ -185,7 +195,29 @@ public final class HazelcastRoutes implements ClusterRouteTable.Announcer, AutoC
         }
     }
 
+    /**
+     * Holds the routes of a departed member until the survivors adopted its persistent sessions (docs/adr/0017): the
+     * stage a gate returns completes when this broker's adoption pass for that member is done; the routes go
+     * {@link #DEPARTED_MARGIN} later, so the other survivors' passes end too. Meanwhile a QoS 1/2 message matching them
+     * is refused to its publisher rather than acknowledged with no session reached (the fail-over gap).
+     */
+    public void departureGate(Function<String, CompletionStage<Void>> gate) {
+        this.gate = gate;
+    }
+
     private void memberLeft(String leftId) {
+        gate.apply(leftId).toCompletableFuture().orTimeout(DEPARTED_HOLD.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, failure) -> {
+                    try {
+                        reads.schedule(() -> forget(leftId), gate == NO_GATE ? 0 : DEPARTED_MARGIN.toMillis(),
+                                TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException closing) {
+                        LOG.debug("Routes closed: the departed member's routes stay");
+                    }
+                });
+    }
+
+    private void forget(String leftId) {
         reads.execute(() -> {
             int removed = remote.removeMember(leftId);
             LOG.debugf("Routes of member %s removed here: %d", leftId, removed);

@@ -8,6 +8,7 @@ import dev.mqttsuite.broker.cluster.member.ClusterMember;
 import dev.mqttsuite.broker.cluster.member.Peer;
 import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.session.LocalSessionDirectory;
+import dev.mqttsuite.broker.session.OfflineSessionEvents;
 import dev.mqttsuite.broker.session.Session;
 import dev.mqttsuite.broker.session.SessionDirectory;
 import dev.mqttsuite.broker.session.SessionListener;
@@ -66,6 +67,10 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
     private final RouteTable routes;
     private final ClusterMember member;
     private final Handover handover;
+    private final SessionReplication replication;
+    private volatile OfflineSessionEvents offline = OfflineSessionEvents.NONE;
+    /** Per departed member: this broker's pass over its sessions is done (kept: members leave rarely). */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> departures = new ConcurrentHashMap<>();
     private final IMap<String, Ownership> owners;
     private final String incarnation;
     private final ConcurrentHashMap<String, Holding> held = new ConcurrentHashMap<>();
@@ -83,14 +88,28 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
      */
     public ClusterSessionDirectory(LocalSessionDirectory local, SessionScope.Evictor evictor, RouteTable routes,
             ClusterMember member, Handover handover, Duration grace) {
+        this(local, evictor, routes, member, handover, grace, null);
+    }
+
+    /**
+     * @param replication the replicas of persistent sessions, taken when an owner is gone; null: none (a fresh
+     *     session then)
+     */
+    public ClusterSessionDirectory(LocalSessionDirectory local, SessionScope.Evictor evictor, RouteTable routes,
+            ClusterMember member, Handover handover, Duration grace, SessionReplication replication) {
         this.grace = grace;
         this.local = local;
         this.evictor = evictor;
         this.routes = routes;
         this.member = member;
         this.handover = handover;
+        this.replication = replication;
         this.owners = member.hazelcast().getMap(ClusterMember.SESSIONS_MAP);
-        this.incarnation = member.nodeId() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.incarnation = replication != null ? replication.incarnation()
+                : SessionReplication.newIncarnation(member.nodeId());
+        if (replication != null) {
+            replication.directory(this);
+        }
         this.listenerId = owners.addEntryListener(new Listener(), true);
         member.onMembership(peer -> { }, peer -> later(() -> memberLeft(peer.memberId()), 0));
         member.onMerged(() -> later(this::recheckAll, 0));
@@ -121,21 +140,41 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
             }
             Peer owner = previous.orphaned() ? null : member.peer(previous.memberId()).orElse(null);
             if (owner == null) {
-                LOG.debugf("Session %s: its owner %s left the cluster, starting afresh (no replica in phase 2a)",
-                        clientId, previous.nodeId());
-                return attachHere(clientId, true, connection, expiryInterval, principal, epoch);
+                return fromReplica(clientId, cleanStart, previous, epoch, "its owner " + previous.nodeId()
+                        + " left the cluster").thenCompose(restored -> attachHere(clientId, cleanStart || !restored,
+                                connection, expiryInterval, principal, epoch));
             }
             boolean othersSession = previous.user() != null && !previous.user().equals(principal);
             boolean discard = cleanStart || othersSession;
             return handover.request(owner, clientId, epoch, discard).handle((state, failure) -> {
                 if (failure != null) {
-                    LOG.warnf("Session %s: %s did not hand it over (%s), starting afresh", clientId,
-                            previous.nodeId(), failure.toString());
-                    return false;
+                    return fromReplica(clientId, discard, previous, epoch, previous.nodeId()
+                            + " did not hand it over (" + failure + ")");
                 }
-                return !discard && state != null && adopt(state);
-            }).thenCompose(restored -> attachHere(clientId, cleanStart || !restored, connection, expiryInterval,
-                    principal, epoch));
+                return CompletableFuture.completedFuture(!discard && state != null && adopt(state));
+            }).thenCompose(restored -> restored).thenCompose(restored -> attachHere(clientId,
+                    cleanStart || !restored, connection, expiryInterval, principal, epoch));
+        });
+    }
+
+    /**
+     * The owner is gone (left the cluster, or did not answer): the session is restored from its replica, which this
+     * claim takes over (fencing the old owner's records, docs/adr/0017); a fresh session when there is none.
+     */
+    private CompletionStage<Boolean> fromReplica(String clientId, boolean discard, Ownership previous, long epoch,
+            String why) {
+        if (replication == null || discard || !previous.persistent()) {
+            LOG.debugf("Session %s: %s, starting afresh", clientId, why);
+            return CompletableFuture.completedFuture(false);
+        }
+        return replication.promote(clientId, previous, epoch).handle((state, failure) -> {
+            if (failure != null || state == null) {
+                LOG.warnf("Session %s: %s and no replica could be taken (%s), starting afresh", clientId, why,
+                        failure != null ? failure.toString() : "none");
+                return false;
+            }
+            LOG.infof("Session %s: %s, restored from its replica (epoch %d)", clientId, why, epoch);
+            return adopt(state);
         });
     }
 
@@ -172,14 +211,14 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
      */
     public byte[] handOver(String clientId, long epoch, boolean discard) {
         Holding holding = held.get(clientId);
-        if (holding != null) {
-            if (holding.epoch() >= epoch) {
-                return null; // claimed here after the caller did: the caller is the one fenced
-            }
-            held.remove(clientId, holding);
+        if (holding != null && holding.epoch() >= epoch) {
+            return null; // claimed here after the caller did: the caller is the one fenced
         }
         Session session = local.get(clientId);
         if (session == null || session.isEnded()) {
+            if (holding != null) {
+                held.remove(clientId, holding);
+            }
             return null;
         }
         SessionListener connection = local.connectionOf(session);
@@ -187,6 +226,12 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
             evictor.evict(connection, !discard);
         }
         SessionState state = local.handOver(session, System.currentTimeMillis());
+        if (holding != null) {
+            held.remove(clientId, holding); // after the end's records: they carry this broker's epoch (ADR 0017)
+        }
+        if (state != null) {
+            offline.handedOver(clientId, !discard);
+        }
         LOG.debugf("Session %s handed over (epoch %d, %s)", clientId, epoch, discard ? "discarded" : "moved");
         return state == null || discard ? null : SessionSnapshot.encode(state);
     }
@@ -225,12 +270,102 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
         local.endIfIdle(session);
     }
 
+    /**
+     * Completes when this broker's pass over the sessions of a departed member is done (orphaned, and adopted where
+     * this broker won them): until then its routes are held (docs/adr/0017).
+     */
+    public CompletionStage<Void> departed(String memberId) {
+        return departures.computeIfAbsent(memberId, id -> new CompletableFuture<>());
+    }
+
     private void memberLeft(String memberId) {
         try {
-            owners.executeOnEntries(new Orphan(memberId));
+            adoptSessionsOf(memberId);
+        } finally {
+            departures.computeIfAbsent(memberId, id -> new CompletableFuture<>()).complete(null);
+        }
+    }
+
+    private void adoptSessionsOf(String memberId) {
+        Map<String, Boolean> orphaned;
+        try {
+            orphaned = owners.executeOnEntries(new Orphan(memberId));
         } catch (RuntimeException e) {
             LOG.debugf("Marking the sessions of member %s orphaned: %s", memberId, e.toString());
+            return;
         }
+        if (replication == null) {
+            return;
+        }
+        List<String> mine = orphaned.entrySet().stream().filter(e -> Boolean.TRUE.equals(e.getValue()))
+                .map(Map.Entry::getKey).toList();
+        if (!mine.isEmpty()) {
+            LOG.infof("Adopting %d persistent session(s) of the departed member %s from their replicas", mine.size(),
+                    memberId);
+        }
+        for (String clientId : mine) {
+            try {
+                adoptOrphan(clientId);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Adopting session %s of the departed member %s failed; its client resumes it from the"
+                        + " replica", clientId, memberId);
+            }
+        }
+    }
+
+    /**
+     * A persistent session whose broker left, orphaned by this broker's {@link Orphan} run (exactly one survivor's run
+     * changes a record): claimed if still orphaned, restored from its replica with its routes, its expiry and its will
+     * armed, so messages keep being queued for it and the will is published once, by this broker, after its delay.
+     */
+    private void adoptOrphan(String clientId) {
+        Ownership claimant = new Ownership(incarnation, member.nodeId(), member.currentMemberId(), 0, null, true);
+        Claim.Result claim;
+        try {
+            claim = owners.submitToKey(clientId, new Claim(claimant, false, true)).toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warnf("Adopting session %s: the claim failed (%s); its client resumes it from the replica", clientId,
+                    e.toString());
+            return;
+        }
+        Ownership previous = claim.previous();
+        if (!claim.claimed() || previous == null || !previous.orphaned()) {
+            return; // its client reconnected somewhere first
+        }
+        long epoch = claim.current().epoch();
+        held.put(clientId, new Holding(epoch, null));
+        byte[] bytes;
+        try {
+            bytes = replication.promote(clientId, previous, epoch).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            bytes = null;
+            LOG.warnf("Adopting session %s: its replica could not be taken (%s)", clientId, e.toString());
+        }
+        SessionState state;
+        try {
+            state = bytes == null ? null : SessionSnapshot.decode(bytes);
+        } catch (IOException e) {
+            state = null;
+        }
+        if (state == null) {
+            Holding holding = held.remove(clientId);
+            owners.submitToKey(clientId, new Release(incarnation, epoch));
+            LOG.debugf("Session %s: no replica to adopt (holding %s)", clientId, holding);
+            return;
+        }
+        Session session = local.adopt(state);
+        held.computeIfPresent(clientId, (id, h) -> h.epoch() == epoch ? new Holding(epoch, session) : h);
+        state.subscriptions().forEach((topic, options) -> routes.subscribe(session, topic, options));
+        session.journalWholeState(); // this broker's log and the replica follow it from here
+        offline.adopted(session, state);
+        LOG.debugf("Session %s adopted from its replica (epoch %d, %d queued, %d in flight, will: %s)", clientId, epoch,
+                state.queue().size(), state.inflight().size(), state.will() != null);
+    }
+
+    /** Where adopted and handed-over sessions' expiry and wills are handled (set once, before the listeners open). */
+    public void offlineSessions(OfflineSessionEvents handler) {
+        this.offline = handler;
     }
 
     /** After a split healed: every client id held here is checked against the map, and re-claimed if nobody has it. */
@@ -270,7 +405,13 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
                 return;
             }
             if (result.claimed()) {
-                held.replace(clientId, holding, new Holding(result.current().epoch(), session));
+                long epoch = result.current().epoch();
+                if (held.replace(clientId, holding, new Holding(epoch, session)) && replication != null) {
+                    SessionState state = session.state(System.currentTimeMillis());
+                    if (state != null && state.expiryIntervalSeconds() > 0) {
+                        replication.reset(clientId, epoch, state); // the replica follows this broker's copy now
+                    }
+                }
             } else {
                 fence(clientId, holding, result.previous());
             }

@@ -27,6 +27,6 @@ final class Orphan implements EntryProcessor<String, Ownership, Boolean> {
             return false;
         }
         entry.setValue(current.persistent() ? current.orphan() : null);
-        return true;
+        return current.persistent(); // true once per record cluster-wide: the survivor that ran this first adopts it
     }
 }

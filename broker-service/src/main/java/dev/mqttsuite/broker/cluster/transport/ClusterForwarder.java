@@ -120,8 +120,9 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
 
     private CompletionStage<Void> offer(CompletionStage<Void> all, String member, ClusterMessage message, int qos) {
         PeerLink link = links.get(member);
-        if (link == null) {
-            return all; // a route of a member that left a moment ago
+        if (link == null) { // a route of a member that left: held until its sessions are adopted (docs/adr/0017)
+            return qos == 0 ? all : CompletableFuture.failedFuture(new IllegalStateException(
+                    "the broker of a matching session left; its sessions are being adopted elsewhere"));
         }
         CompletionStage<Void> stage = link.offer(message, qos);
         return all == DONE ? stage : stage == DONE ? all : all.thenCombine(stage, (a, b) -> null);

@@ -221,8 +221,10 @@ final class PeerLink {
     }
 
     /**
-     * The peer left the cluster: the stream closes and every waiting publisher is released, because the peer's
-     * sessions left with it (no replica in phase 1).
+     * The peer left the cluster: the stream closes and every waiting QoS 1/2 publisher is refused (0x80), not
+     * acknowledged: the peer never accepted those messages, and its persistent sessions live on elsewhere from their
+     * replicas (docs/adr/0017), so an acknowledgement would claim a delivery that did not happen. The publisher may
+     * send again.
      */
     void close() {
         List<CompletableFuture<Void>> released;
@@ -236,7 +238,9 @@ final class PeerLink {
             current = stream;
             stream = null;
         }
-        released.forEach(stage -> stage.complete(null));
+        IllegalStateException left = new IllegalStateException("cluster peer " + peer.nodeId()
+                + " left before accepting the message");
+        released.forEach(stage -> stage.completeExceptionally(left));
         metrics.remove();
         if (current != null) {
             context.runOnContext(v -> current.end()); // half-close: the peer ends its side

@@ -10,7 +10,7 @@ import dev.mqttsuite.topic.SubscriptionTopic;
  * is after the change (set or removed), so replaying a suffix of the log over a state that already holds part of it
  * gives the same result: that is what lets a snapshot be taken while the log keeps growing.
  */
-sealed interface LogRecord {
+public sealed interface LogRecord {
 
     String clientId();
 

@@ -155,6 +155,11 @@ final class LogReplay {
         return out;
     }
 
+    /** Whether the records left a session of this client id (it opened and did not end). */
+    boolean has(String clientId) {
+        return sessions.containsKey(clientId);
+    }
+
     /** Whether a session's connection was attached when the log ends (its will is due). */
     boolean wasAttached(String clientId) {
         Replayed r = sessions.get(clientId);

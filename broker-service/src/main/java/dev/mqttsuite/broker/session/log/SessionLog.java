@@ -2,12 +2,8 @@ package dev.mqttsuite.broker.session.log;
 
 import dev.mqttsuite.broker.session.Delivery;
 import dev.mqttsuite.broker.session.Session;
-import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.session.SessionSnapshot;
 import dev.mqttsuite.broker.session.SessionState;
-import dev.mqttsuite.broker.session.StoredWill;
-import dev.mqttsuite.broker.session.SubscriptionOptions;
-import dev.mqttsuite.topic.SubscriptionTopic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,7 +47,7 @@ import org.jboss.logging.Logger;
  * full disk or the disk budget, 0x80 otherwise) rather than acknowledging what might not be kept; every second a
  * compaction is tried, and its snapshot, taken from memory, also holds what the failed writes lost.
  */
-public final class SessionLog implements SessionJournal {
+public final class SessionLog extends RecordingJournal {
 
     private static final Logger LOG = Logger.getLogger(SessionLog.class);
     private static final Object STOP = new Object();
@@ -248,75 +244,10 @@ public final class SessionLog implements SessionJournal {
 
     // ---- SessionJournal ------------------------------------------------------------------------------------------
 
-    private void append(LogRecord record) {
+    @Override
+    protected void append(LogRecord record) {
         pending.incrementAndGet();
         queue.add(record);
-    }
-
-    @Override
-    public void opened(Session session, long expiryIntervalSeconds) {
-        append(new LogRecord.Opened(session.clientId(), expiryIntervalSeconds, session.owner()));
-    }
-
-    @Override
-    public void attached(Session session, long expiryIntervalSeconds) {
-        append(new LogRecord.Attached(session.clientId(), expiryIntervalSeconds));
-    }
-
-    @Override
-    public void detached(Session session, long expiryIntervalSeconds, long atMillis) {
-        append(new LogRecord.Detached(session.clientId(), expiryIntervalSeconds, atMillis));
-    }
-
-    @Override
-    public void ended(Session session) {
-        append(new LogRecord.Ended(session.clientId()));
-    }
-
-    @Override
-    public void subscribed(Session session, SubscriptionTopic topic, SubscriptionOptions options) {
-        append(new LogRecord.Subscribed(session.clientId(), topic, options));
-    }
-
-    @Override
-    public void unsubscribed(Session session, SubscriptionTopic topic) {
-        append(new LogRecord.Unsubscribed(session.clientId(), topic));
-    }
-
-    @Override
-    public void queued(Session session, Delivery delivery) {
-        append(new LogRecord.Queued(session.clientId(), delivery.journalId(), delivery.message(), delivery.qos(),
-                delivery.retain(), delivery.subscriptionIds()));
-    }
-
-    @Override
-    public void sent(Session session, Delivery delivery) {
-        append(new LogRecord.Sent(session.clientId(), delivery.journalId(), delivery.packetId()));
-    }
-
-    @Override
-    public void released(Session session, Delivery delivery) {
-        append(new LogRecord.Released(session.clientId(), delivery.journalId()));
-    }
-
-    @Override
-    public void completed(Session session, Delivery delivery) {
-        append(new LogRecord.Completed(session.clientId(), delivery.journalId()));
-    }
-
-    @Override
-    public void inboundStarted(Session session, int packetId) {
-        append(new LogRecord.InboundStarted(session.clientId(), packetId));
-    }
-
-    @Override
-    public void inboundReleased(Session session, int packetId) {
-        append(new LogRecord.InboundReleased(session.clientId(), packetId));
-    }
-
-    @Override
-    public void will(Session session, StoredWill will) {
-        append(new LogRecord.WillSet(session.clientId(), will));
     }
 
     @Override
