@@ -110,6 +110,9 @@ public class ReplicaChangeFollower {
             if (first || AuditEntry.ORIGIN.equals(e.origin)) {
                 continue; // history the brokers resynced from, or announced by this process when it made the change
             }
+            if (e.actor != null && e.actor.startsWith(dev.mqttsuite.auth.grpc.BrokerAudit.ACTOR_PREFIX)) {
+                continue; // a broker's admin action (kick, publish...): no user, role or rule changed
+            }
             subjects.add(e.entity.equals("anonymous") ? "anonymous" : e.entity + ":" + e.name);
         }
         if (!subjects.isEmpty()) {

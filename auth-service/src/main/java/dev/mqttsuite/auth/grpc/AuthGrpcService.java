@@ -3,6 +3,8 @@ package dev.mqttsuite.auth.grpc;
 import dev.mqttsuite.auth.authorization.Authentications;
 import dev.mqttsuite.auth.changes.ChangeBus;
 import dev.mqttsuite.auth.v1.MutinyAuthServiceGrpc;
+import dev.mqttsuite.auth.v1.AuditAck;
+import dev.mqttsuite.auth.v1.AuditRecord;
 import dev.mqttsuite.auth.v1.AuthenticateReply;
 import dev.mqttsuite.auth.v1.AuthenticateRequest;
 import dev.mqttsuite.auth.v1.Change;
@@ -28,6 +30,9 @@ public class AuthGrpcService extends MutinyAuthServiceGrpc.AuthServiceImplBase {
     @Inject
     ChangeBus changes;
 
+    @Inject
+    BrokerAudit audit;
+
     @Override
     public Uni<AuthenticateReply> authenticate(AuthenticateRequest request) {
         AuthenticateReply remembered = authentications.remembered(request);
@@ -47,5 +52,11 @@ public class AuthGrpcService extends MutinyAuthServiceGrpc.AuthServiceImplBase {
     @Override
     public Multi<Change> watchChanges(WatchRequest request) {
         return changes.stream();
+    }
+
+    @Override
+    @Blocking
+    public Uni<AuditAck> recordAudit(AuditRecord request) {
+        return Uni.createFrom().item(() -> audit.record(request));
     }
 }

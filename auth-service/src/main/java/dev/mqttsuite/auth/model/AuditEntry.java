@@ -35,7 +35,8 @@ public class AuditEntry extends PanacheEntityBase {
     /** This process, in the audit entries it writes. */
     public static final String ORIGIN = java.util.UUID.randomUUID().toString();
 
-    public static void record(String actor, String action, String entity, String name, String detail) {
+    /** Writes an entry in the caller's transaction and returns it (its id assigned). */
+    public static AuditEntry record(String actor, String action, String entity, String name, String detail) {
         AuditEntry entry = new AuditEntry();
         entry.at = Instant.now();
         entry.actor = actor;
@@ -45,5 +46,6 @@ public class AuditEntry extends PanacheEntityBase {
         entry.detail = detail == null || detail.length() <= 4000 ? detail : detail.substring(0, 4000);
         entry.origin = ORIGIN;
         entry.persist();
+        return entry;
     }
 }

@@ -205,6 +205,14 @@ public final class BrokerCluster implements AutoCloseable {
         return member.size();
     }
 
+    /** The node ids of the members now, this one first (the admin API's overview). */
+    public java.util.List<String> memberNodeIds() {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        ids.add(nodeId);
+        member.peers().forEach(peer -> ids.add(peer.nodeId()));
+        return ids;
+    }
+
     public int grpcPort() {
         return grpcServer.actualPort();
     }

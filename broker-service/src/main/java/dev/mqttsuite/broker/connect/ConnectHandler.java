@@ -159,6 +159,7 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
         connection.state(ConnectionState.CONNECTED);
         metrics.connected();
         connection.transport().keepAlive(request.keepAlive());
+        connection.keepAliveSeconds(request.keepAlive());
         if (attach.sessionPresent()) {
             attach.session().resume(connection);
         }

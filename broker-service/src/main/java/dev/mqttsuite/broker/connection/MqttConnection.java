@@ -53,6 +53,9 @@ public final class MqttConnection implements SessionListener {
     private final Map<Integer, TopicName> inboundAliases = new HashMap<>();
     private OutboundPublishes outbound;
     private boolean normalDisconnect;
+    /** When CONNACK 0x00 went out (wall clock; 0 before), and the keep alive in force: read by the admin API. */
+    private volatile long connectedAtMillis;
+    private volatile int keepAliveSeconds;
     private ScheduledFuture<?> credentialExpiry;
     private Runnable onConnected;
     /** Finishes CONNECT once a multi-step enhanced authentication succeeds. */
@@ -207,9 +210,24 @@ public final class MqttConnection implements SessionListener {
     /** CONNACK 0x00 is out: the connection is established and the packets held meanwhile are dispatched. */
     public void connected() {
         state = ConnectionState.CONNECTED;
+        connectedAtMillis = System.currentTimeMillis();
         if (onConnected != null) {
             onConnected.run();
         }
+    }
+
+    /** When the connection was established (wall clock), 0 before CONNACK. Any thread. */
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    /** The keep alive in force (seconds, 0 = none). Any thread. */
+    public int keepAliveSeconds() {
+        return keepAliveSeconds;
+    }
+
+    public void keepAliveSeconds(int seconds) {
+        this.keepAliveSeconds = seconds;
     }
 
     public boolean normalDisconnect() {

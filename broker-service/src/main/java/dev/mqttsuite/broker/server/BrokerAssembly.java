@@ -55,6 +55,7 @@ public final class BrokerAssembly {
     private final RetainedStore retainedStore;
     private final RouteTable routes;
     private final SessionDirectory sessions;
+    private final LocalSessionDirectory localSessions;
     private final Router router;
     private final MessagePublisher publisher;
     private final Disconnector disconnector;
@@ -88,10 +89,11 @@ public final class BrokerAssembly {
         SessionLimits limits = SessionLimits.from(config);
         Router[] routerRef = new Router[1];
         this.disconnector = new Disconnector(metrics);
-        this.sessions = scope.wrap(new LocalSessionDirectory(limits, metrics, journal,
+        this.localSessions = new LocalSessionDirectory(limits, metrics, journal,
                 ended -> ended.subscriptions().keySet().forEach(topic -> routes.unsubscribe(ended, topic)),
                 orphan -> routerRef[0].redeliver(orphan, null),
-                config.session().foreignClientId() == BrokerConfig.ForeignClientId.REFUSE), this::evict);
+                config.session().foreignClientId() == BrokerConfig.ForeignClientId.REFUSE);
+        this.sessions = scope.wrap(localSessions, this::evict);
         this.router = new Router(routes, metrics, sessions::deliveryPermissions, forwarder);
         routerRef[0] = router;
         this.publisher = new MessagePublisher(router, retainedStore, journal, forwarder);
@@ -172,6 +174,11 @@ public final class BrokerAssembly {
 
     public SessionDirectory sessions() {
         return sessions;
+    }
+
+    /** This broker's sessions in client id order (the admin API's listings). */
+    public java.util.NavigableMap<String, Session> sessionsByClientId() {
+        return localSessions.byClientId();
     }
 
     public MessagePublisher publisher() {

@@ -4,9 +4,11 @@ import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +25,11 @@ public final class LocalSessionDirectory implements SessionDirectory {
     private final Consumer<Delivery> orphanHandler;
     private final boolean refuseForeign;
     private final ConcurrentHashMap<Session, SessionListener> attached = new ConcurrentHashMap<>();
+    /**
+     * The same sessions in client id order, for paged listings (the admin API). Updated only when a session begins or
+     * ends (O(log n)), never per message; a session is removed only if it is still the one listed for its client id.
+     */
+    private final ConcurrentSkipListMap<String, Session> ordered = new ConcurrentSkipListMap<>();
 
     /**
      * @param onEnd runs when a session ends, before its state is cleared (removes its routes)
@@ -74,6 +81,7 @@ public final class LocalSessionDirectory implements SessionDirectory {
                     ended.add(existing);
                 }
                 target = new Session(id, limits, metrics, journal, principal);
+                ordered.put(id, target);
                 present = false;
             } else {
                 target = existing;
@@ -120,6 +128,7 @@ public final class LocalSessionDirectory implements SessionDirectory {
     }
 
     private void discard(Session session) {
+        ordered.remove(session.clientId(), session);
         onEnd.accept(session);
         for (Delivery orphan : session.end()) {
             orphanHandler.accept(orphan);
@@ -130,6 +139,7 @@ public final class LocalSessionDirectory implements SessionDirectory {
     public Session restore(SessionState state) {
         Session session = Session.restore(state, limits, metrics, journal);
         sessions.put(session.clientId(), session);
+        ordered.put(session.clientId(), session);
         return session;
     }
 
@@ -146,6 +156,7 @@ public final class LocalSessionDirectory implements SessionDirectory {
                 attached.remove(existing);
                 replaced[0] = existing;
             }
+            ordered.put(id, session);
             return session;
         });
         if (replaced[0] != null) {
@@ -169,6 +180,7 @@ public final class LocalSessionDirectory implements SessionDirectory {
             return null;
         });
         if (state[0] != null) {
+            ordered.remove(session.clientId(), session);
             onEnd.accept(session); // its routes leave this broker
         }
         return state[0];
@@ -187,6 +199,11 @@ public final class LocalSessionDirectory implements SessionDirectory {
     @Override
     public Collection<Session> all() {
         return sessions.values();
+    }
+
+    /** The sessions in client id order (a live, read-only view: iterating it never blocks the directory). */
+    public NavigableMap<String, Session> byClientId() {
+        return java.util.Collections.unmodifiableNavigableMap(ordered);
     }
 
     @Override

@@ -1,26 +1,18 @@
 package dev.mqttsuite.retained.admin;
 
+import dev.mqttsuite.admin.ProblemDetails;
 import dev.mqttsuite.retained.store.StoreStartingException;
 import dev.mqttsuite.topic.InvalidTopicException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Errors of the admin API as RFC 9457 problem details ({@code application/problem+json}). */
 public class ProblemMappers {
 
     static Response problem(int status, String title, String detail, String parameter) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
-        if (parameter != null) {
-            body.put("parameter", parameter);
-        }
-        return Response.status(status).type("application/problem+json").entity(body).build();
+        return Response.status(status).type(ProblemDetails.MEDIA_TYPE)
+                .entity(ProblemDetails.body(status, title, detail, parameter)).build();
     }
 
     @ServerExceptionMapper
