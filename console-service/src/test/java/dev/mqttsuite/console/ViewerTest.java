@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mqttsuite.console.security.CsrfTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
 import jakarta.inject.Inject;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +19,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(FakeAdminApis.class)
 @TestSecurity(user = "viewer", roles = "mqtt-viewer")
+@TestProfile(ViewerTest.AnyMechanism.class)
 class ViewerTest {
+
+    /** @TestSecurity's identity comes from no HTTP mechanism: the pages must not insist on the form's. */
+    public static class AnyMechanism implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.http.auth.permission.pages.auth-mechanism", "");
+        }
+    }
 
     @Inject
     CsrfTokens csrf;

@@ -13,7 +13,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ConfigCheck {
 
     void check(@Observes StartupEvent event, ConsoleConfig config,
-            @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false") boolean oidcEnabled) {
+            @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false") boolean oidcEnabled,
+            @ConfigProperty(name = "quarkus.http.auth.permission.pages.auth-mechanism")
+            java.util.Optional<String> pagesMechanism) {
         List<String> errors = new ArrayList<>();
         url(errors, "console.auth-service-url", config.authServiceUrl());
         url(errors, "console.retained-store-url", config.retainedStoreUrl());
@@ -30,6 +32,12 @@ public class ConfigCheck {
         }
         if (config.login() == ConsoleConfig.Login.OIDC && !oidcEnabled) {
             errors.add("console.login=oidc needs quarkus.oidc.tenant-enabled=true and quarkus.oidc.auth-server-url");
+        }
+        String mechanism = pagesMechanism.orElse("");
+        String expected = config.login() == ConsoleConfig.Login.OIDC ? "code" : "form";
+        if (!mechanism.isEmpty() && !expected.equals(mechanism)) {
+            errors.add("console.login=" + config.login().name().toLowerCase(java.util.Locale.ROOT)
+                    + " needs quarkus.http.auth.permission.pages.auth-mechanism=" + expected + ", not '" + mechanism + "'");
         }
         if (!errors.isEmpty()) {
             throw new IllegalStateException("invalid console settings: " + String.join("; ", errors));
