@@ -19,8 +19,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Calls the services' admin APIs, always with the caller's own credentials (non-blocking: JDK HTTP client futures).
- * Only the URLs of {@link ConsoleConfig} are ever called.
+ * Only the URLs of {@link ConsoleConfig} are ever called. Created at startup: building the HTTP client (TLS defaults)
+ * takes seconds and must not happen on an event loop at the first login.
  */
+@io.quarkus.runtime.Startup
 @Singleton
 public class AdminApis {
 

@@ -31,8 +31,8 @@ public interface ConsoleConfig {
     @WithDefault("30M")
     Duration sessionTimeout();
 
-    /** Timeout of one call to a service's admin API. */
-    @WithDefault("5S")
+    /** Timeout of one call to a service's admin API (creating a user hashes its password: seconds on a busy host). */
+    @WithDefault("15S")
     Duration apiTimeout();
 
     /** How often the live overview refreshes. */

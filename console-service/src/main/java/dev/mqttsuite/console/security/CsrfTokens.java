@@ -14,6 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
  * session id, so one token per session) under a key drawn at startup. Pages carry the token; every state-changing
  * request must send it back in the {@value #HEADER} header, checked server-side by {@link CsrfFilter}.
  */
+@io.quarkus.runtime.Startup
 @Singleton
 public class CsrfTokens {
 

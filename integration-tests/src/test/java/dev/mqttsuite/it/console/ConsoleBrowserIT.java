@@ -9,6 +9,7 @@ import dev.mqttsuite.it.support.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +33,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ConsoleBrowserIT {
 
     private static final String PASSWORD = "it-console-admin-pw";
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(90);
 
     private static ServiceProcess auth;
     private static ServiceProcess store;
@@ -55,14 +56,15 @@ class ConsoleBrowserIT {
         broker = new ServiceProcess("console-broker", "broker-service")
                 .env("BROKER_MQTT_PORT", Integer.toString(mqtt)).env("BROKER_MQTT_HOST", "127.0.0.1")
                 .env("BROKER_ADMIN_PASSWORD", PASSWORD)
-                .env("BROKER_AUTH_BACKEND", "service")
+                .env("BROKER_AUTH_BACKEND", "service").env("BROKER_AUTH_TIMEOUT", "30s")
                 .env("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(auth.httpPort()))
                 .env("BROKER_RETAINED_BACKEND", "service")
                 .env("QUARKUS_GRPC_CLIENTS_RETAINED_PORT", Integer.toString(store.httpPort())).start();
         console = new ServiceProcess("console", "console-service")
                 .env("CONSOLE_AUTH_SERVICE_URL", "http://127.0.0.1:" + auth.httpPort())
                 .env("CONSOLE_RETAINED_STORE_URL", "http://127.0.0.1:" + store.httpPort())
-                .env("CONSOLE_BROKER_URLS", "http://127.0.0.1:" + broker.httpPort()).start();
+                .env("CONSOLE_BROKER_URLS", "http://127.0.0.1:" + broker.httpPort())
+                .env("CONSOLE_API_TIMEOUT", "60S").start(); // a loaded CI machine: password hashing takes seconds
         base = "http://127.0.0.1:" + console.httpPort();
     }
 
@@ -82,6 +84,18 @@ class ConsoleBrowserIT {
         return new WebDriverWait(browser, WAIT);
     }
 
+    /** Waits for an element; on timeout fails with what the page's message area says (the API's answer). */
+    private static WebElement await(By by, String what) {
+        try {
+            return waiting().until(ExpectedConditions.presenceOfElementLocated(by));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            Browser.screenshot(browser, "failed-" + what.replace(' ', '-'));
+            List<WebElement> flash = browser.findElements(By.id("flash"));
+            throw new AssertionError(what + " did not appear on " + browser.getCurrentUrl() + "; message area: "
+                    + (flash.isEmpty() ? "(none)" : flash.get(0).getText()), e);
+        }
+    }
+
     private static void open(String path) {
         browser.get(base + path);
     }
@@ -94,7 +108,9 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("j_username")).sendKeys("admin");
         browser.findElement(By.id("j_password")).sendKeys(PASSWORD);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
-        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("total-connections")));
+        waiting().until(ExpectedConditions.urlContains("/clients")); // back to the page asked for
+        open("/");
+        await(By.id("total-connections"), "the overview");
         assertThat(browser.findElement(By.id("user")).getText()).isEqualTo("admin");
         assertThat(browser.getPageSource()).contains("retained store").contains("auth-service");
         Browser.screenshot(browser, "overview");
@@ -110,14 +126,14 @@ class ConsoleBrowserIT {
         rules.clear();
         rules.sendKeys("allow publish meters/%u/#\nallow subscribe meters/%u/#");
         browser.findElement(By.cssSelector("#new-role button[type=submit]")).click();
-        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#roles tr[data-name=meters]")));
+        await(By.cssSelector("#roles tr[data-name=meters]"), "the new role");
 
         browser.findElement(By.cssSelector("details:has(#new-user) summary")).click();
         browser.findElement(By.id("user-name")).sendKeys("meter1");
         browser.findElement(By.id("user-password")).sendKeys("meter1-secret");
         browser.findElement(By.id("user-roles")).sendKeys("meters");
         browser.findElement(By.cssSelector("#new-user button[type=submit]")).click();
-        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#users tr[data-name=meter1]")));
+        await(By.cssSelector("#users tr[data-name=meter1]"), "the new user");
         Browser.screenshot(browser, "access-control");
 
         Mqtt5BlockingClient device = MqttClient.builder().useMqttVersion5().identifier("meter-device-1")
@@ -165,7 +181,7 @@ class ConsoleBrowserIT {
     void retained_browseViewAndDelete() {
         open("/retained?filter=meters/%23");
         By row = By.cssSelector("tr[data-topic='meters/meter1/reading']");
-        waiting().until(ExpectedConditions.presenceOfElementLocated(row));
+        await(row, "the retained message");
         Browser.screenshot(browser, "retained");
         browser.findElement(row).findElement(By.linkText("View")).click();
         assertThat(waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("payload"))).getText())
