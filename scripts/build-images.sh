@@ -17,7 +17,7 @@ root=$PWD
 # shellcheck source=java-env.sh
 . scripts/java-env.sh
 select_jdk >/dev/null
-services="broker-service auth-service retained-store-service bridge-service"
+services="broker-service auth-service retained-store-service bridge-service console-service"
 version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -1)
 native=false
 if_docker=false

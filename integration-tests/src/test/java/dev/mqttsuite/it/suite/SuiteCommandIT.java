@@ -33,6 +33,7 @@ class SuiteCommandIT {
     private final int mqttPort = ServiceProcess.freePort();
     private final int bridgePort = ServiceProcess.freePort();
     private final int wsPort = ServiceProcess.freePort();
+    private final int consolePort = ServiceProcess.freePort();
 
     private Process run(Path dataDir, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("suite").toString()));
@@ -45,6 +46,7 @@ class SuiteCommandIT {
         env.put("SUITE_BROKER_HTTP_PORT", Integer.toString(brokerPort));
         env.put("SUITE_BRIDGE_HTTP_PORT", Integer.toString(bridgePort));
         env.put("SUITE_WS_PORT", Integer.toString(wsPort));
+        env.put("SUITE_CONSOLE_HTTP_PORT", Integer.toString(consolePort));
         env.put("JAVA_HOME", System.getProperty("java.home"));
         Process process = builder.start();
         assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("./suite %s finished", args[0]).isTrue();
@@ -90,7 +92,13 @@ class SuiteCommandIT {
             Process status = run(data, "status");
             assertThat(status.exitValue()).isZero();
             String wsUrl = "ws://127.0.0.1:" + wsPort + "/mqtt";
-            assertThat(output(status)).as("status prints the MQTT over WebSocket URL").contains(wsUrl);
+            String statusText = output(status);
+            assertThat(statusText).as("status prints the MQTT over WebSocket URL").contains(wsUrl);
+            assertThat(statusText).as("status names the console and its URL")
+                    .contains("console: http://127.0.0.1:" + consolePort);
+            assertThat(printed).contains("Web console          http://127.0.0.1:" + consolePort);
+            assertThat(Http.get(consolePort, "/login").statusCode()).as("the console serves its login page")
+                    .isEqualTo(200);
             assertThat(printed).contains(wsUrl);
             java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                     .subprotocols("mqtt").buildAsync(java.net.URI.create(wsUrl), new java.net.http.WebSocket.Listener() {
