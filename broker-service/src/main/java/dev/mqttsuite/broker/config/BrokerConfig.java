@@ -33,6 +33,9 @@ public interface BrokerConfig {
 
     Cluster cluster();
 
+    /** Per-client and per-user rate limits and quotas (ADR 0013). */
+    QuotaConfig quota();
+
     interface Retained {
         /** Where retained messages live: "memory" (this broker only) or "service" (the retained-store-service). */
         @WithDefault("memory")

@@ -5,6 +5,7 @@ import dev.mqttsuite.broker.connection.Disconnector;
 import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.connection.PacketHandler;
 import dev.mqttsuite.broker.protocol.Props;
+import dev.mqttsuite.broker.quota.QuotaMetrics;
 import dev.mqttsuite.broker.retained.RetainedDelivery;
 import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.session.Session;
@@ -40,13 +41,15 @@ public final class SubscribeHandler implements PacketHandler<MqttSubscribeMessag
     private final RetainedDelivery retainedDelivery;
     private final Disconnector disconnector;
     private final BrokerConfig.Limits limits;
+    private final QuotaMetrics quotaMetrics;
 
     public SubscribeHandler(RouteTable routes, RetainedDelivery retainedDelivery, Disconnector disconnector,
-            BrokerConfig.Limits limits) {
+            BrokerConfig.Limits limits, QuotaMetrics quotaMetrics) {
         this.routes = routes;
         this.retainedDelivery = retainedDelivery;
         this.disconnector = disconnector;
         this.limits = limits;
+        this.quotaMetrics = quotaMetrics;
     }
 
     @Override
@@ -106,6 +109,7 @@ public final class SubscribeHandler implements PacketHandler<MqttSubscribeMessag
             return SubackReasonCode.NOT_AUTHORIZED;
         }
         if (!session.canAddSubscription(topic)) {
+            quotaMetrics.exceeded(QuotaMetrics.Kind.SUBSCRIPTIONS); // broker.limits.max-subscriptions-per-session
             return SubackReasonCode.QUOTA_EXCEEDED;
         }
         int retainHandling = option.retainHandling().value();
