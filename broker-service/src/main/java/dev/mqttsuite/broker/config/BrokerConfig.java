@@ -352,6 +352,18 @@ public interface BrokerConfig {
         @WithDefault("false")
         boolean allowAnonymous();
 
+        /**
+         * Who may join a shared-subscription group (ADR 0013): "rules" needs a SUBSCRIBE rule covering
+         * $share/{group}/{filter} besides the filter's own; "filter" (the behaviour before) the filter's rule alone.
+         */
+        @WithName("share-groups")
+        @WithDefault("rules")
+        ShareGroups shareGroups();
+
+        enum ShareGroups {
+            RULES, FILTER
+        }
+
         /** CONNECTs waiting for the authentication backend at once; more get CONNACK 0x89 Server busy. */
         @WithName("max-pending")
         @WithDefault("1000")

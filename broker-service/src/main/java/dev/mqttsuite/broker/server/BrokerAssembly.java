@@ -120,7 +120,8 @@ public final class BrokerAssembly {
                 .on(MqttMessageType.PUBCOMP, new PubcompHandler())
                 .on(MqttMessageType.SUBSCRIBE,
                         new SubscribeHandler(routes, retainedDelivery, disconnector, config.limits(),
-                                quotas.metrics()))
+                                quotas.metrics(),
+                                config.auth().shareGroups() == BrokerConfig.Auth.ShareGroups.RULES))
                 .on(MqttMessageType.UNSUBSCRIBE, new UnsubscribeHandler(routes))
                 .on(MqttMessageType.PINGREQ, new PingreqHandler())
                 .on(MqttMessageType.DISCONNECT, new DisconnectHandler(disconnector, expiry))
