@@ -103,6 +103,27 @@ class AdminApiTest {
     }
 
     @Test
+    void explain_sharedSubscription_needsARuleForItsGroup_notOnlyForItsFilter() {
+        String role = unique("share");
+        String group = unique("workers");
+        String user = unique("worker");
+        admin().body("""
+                {"name":"%s","priority":5,"rules":[{"effect":"ALLOW","action":"SUBSCRIBE","pattern":"jobs/#"},
+                 {"effect":"ALLOW","action":"SUBSCRIBE","pattern":"$share/workers/jobs/#"}]}""".formatted(role))
+                .when().post("/api/v1/roles").then().statusCode(201);
+        admin().body("{\"name\":\"%s\",\"roles\":[\"%s\"]}".formatted(group, role)).when().post("/api/v1/groups")
+                .then().statusCode(201);
+        admin().body("{\"username\":\"%s\",\"password\":\"device-secret\",\"groups\":[\"%s\"]}".formatted(user, group))
+                .when().post("/api/v1/users").then().statusCode(201);
+        admin().queryParam("username", user).queryParam("action", "SUBSCRIBE")
+                .queryParam("topic", "$share/workers/jobs/a").when().get("/api/v1/explain").then().statusCode(200)
+                .body("allowed", equalTo(true)).body("rule", containsString("$share/workers/jobs/#"));
+        admin().queryParam("username", user).queryParam("action", "SUBSCRIBE")
+                .queryParam("topic", "$share/thieves/jobs/a").when().get("/api/v1/explain").then().statusCode(200)
+                .body("allowed", equalTo(false)).body("reason", containsString("thieves"));
+    }
+
+    @Test
     void openApi_isServed() {
         given().when().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/roles"));
     }
