@@ -1,5 +1,7 @@
 package dev.mqttsuite.acl;
 
+import dev.mqttsuite.topic.SharedSubscription;
+import dev.mqttsuite.topic.SubscriptionTopic;
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
 import java.util.ArrayList;
@@ -17,6 +19,13 @@ import java.util.Optional;
  * publish above the ceiling or with RETAIN set. No matching rule: denied (default deny for everything). A superuser is
  * allowed everything. At delivery, the first subscribe rule matching the topic denies it if it is a DENY rule, before
  * any receive rule is looked at: receive rules narrow what may be received, they never reopen a denied topic.
+ *
+ * <p>Shared subscriptions ({@link #checkSharedSubscribe}): {@code $share/{group}/{filter}} needs its filter allowed
+ * as a plain subscription and, in addition, a SUBSCRIBE rule whose pattern starts with {@code $share/} and covers
+ * the whole {@code $share/{group}/{filter}} (for example {@code $share/workers/jobs/#}, {@code $share/+/jobs/#} for
+ * any group, {@code $share/%u/#} for a group named after the user). Without such a rule the group is denied: joining
+ * a group takes messages away from its other members, so it is a permission of its own. A leading wildcard never
+ * covers {@code $share} [MQTT-4.7.2-1], so {@code #} does not grant groups.
  */
 public final class AclRuleSet {
 
@@ -80,6 +89,27 @@ public final class AclRuleSet {
             }
         }
         return new AclDecision(false, null, "no rule covers the filter: default deny");
+    }
+
+    /**
+     * A shared subscription: the filter as {@link #checkSubscribe} decides it, then the group: the first SUBSCRIBE
+     * rule (in evaluation order) whose pattern starts with {@code $share/} and covers the whole shared subscription
+     * decides; none means denied.
+     */
+    public AclDecision checkSharedSubscribe(SharedSubscription shared, int qos) {
+        AclDecision filter = checkSubscribe(shared.filter(), qos);
+        if (superuser || !filter.allowed()) {
+            return filter;
+        }
+        TopicFilter whole = TopicFilter.of(shared.value());
+        for (Compiled c : rules) {
+            if (c.rule().action() == AclRule.Action.SUBSCRIBE && c.filter().value().startsWith(SubscriptionTopic.SHARE_PREFIX)
+                    && c.filter().covers(whole)) {
+                return limited(c.rule(), qos, false);
+            }
+        }
+        return new AclDecision(false, null, "no SUBSCRIBE rule for $share/ covers share group \""
+                + shared.shareName() + "\" with this filter: default deny");
     }
 
     public AclDecision checkReceive(TopicName topic) {

@@ -9,6 +9,8 @@ import dev.mqttsuite.auth.model.ModelException;
 import dev.mqttsuite.auth.model.UserEntity;
 import dev.mqttsuite.auth.v1.Identity;
 import dev.mqttsuite.auth.v1.Rule;
+import dev.mqttsuite.topic.SharedSubscription;
+import dev.mqttsuite.topic.SubscriptionTopic;
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,7 +65,9 @@ public class AccessExplainer {
                 AclVariables.of(anonymous ? null : username, clientId, Map.of()));
         AclDecision decision = switch (action.toUpperCase(Locale.ROOT)) {
             case "PUBLISH" -> rules.checkPublish(TopicName.of(topic), qos, retain);
-            case "SUBSCRIBE" -> rules.checkSubscribe(TopicFilter.of(topic), qos);
+            case "SUBSCRIBE" -> topic.startsWith(SubscriptionTopic.SHARE_PREFIX) // group and filter, as brokers do
+                    ? rules.checkSharedSubscribe(SharedSubscription.of(topic), qos)
+                    : rules.checkSubscribe(TopicFilter.of(topic), qos);
             case "RECEIVE" -> rules.checkReceive(TopicName.of(topic));
             default -> throw ModelException.invalid("action", "action is PUBLISH, SUBSCRIBE or RECEIVE");
         };

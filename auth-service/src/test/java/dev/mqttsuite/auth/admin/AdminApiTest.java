@@ -80,17 +80,9 @@ class AdminApiTest {
 
     @Test
     void explain_showsTheDecidingRule() {
-        String role = unique("explain");
-        String group = unique("fleet");
-        String user = unique("dev");
-        admin().body("""
-                {"name":"%s","priority":5,"rules":[{"effect":"ALLOW","action":"PUBLISH","pattern":"fleet/%%c/#"},
-                 {"effect":"DENY","action":"PUBLISH","pattern":"fleet/+/secret"}]}""".formatted(role))
-                .when().post("/api/v1/roles").then().statusCode(201);
-        admin().body("{\"name\":\"%s\",\"roles\":[\"%s\"]}".formatted(group, role)).when().post("/api/v1/groups")
-                .then().statusCode(201);
-        admin().body("{\"username\":\"%s\",\"password\":\"device-secret\",\"groups\":[\"%s\"]}".formatted(user, group))
-                .when().post("/api/v1/users").then().statusCode(201);
+        String user = userWithRules("""
+                [{"effect":"ALLOW","action":"PUBLISH","pattern":"fleet/%c/#"},
+                 {"effect":"DENY","action":"PUBLISH","pattern":"fleet/+/secret"}]""");
         admin().queryParam("username", user).queryParam("clientId", "truck-7").queryParam("topic", "fleet/truck-7/gps")
                 .when().get("/api/v1/explain").then().statusCode(200).body("allowed", equalTo(true))
                 .body("rule", containsString("ALLOW PUBLISH fleet/%c/#"));
@@ -100,6 +92,33 @@ class AdminApiTest {
         admin().queryParam("username", user).queryParam("clientId", "truck-7").queryParam("topic", "fleet/truck-8/gps")
                 .when().get("/api/v1/explain").then().statusCode(200).body("allowed", equalTo(false))
                 .body("reason", containsString("default deny"));
+    }
+
+    @Test
+    void explain_sharedSubscription_needsARuleForItsGroup_notOnlyForItsFilter() {
+        String user = userWithRules("""
+                [{"effect":"ALLOW","action":"SUBSCRIBE","pattern":"jobs/#"},
+                 {"effect":"ALLOW","action":"SUBSCRIBE","pattern":"$share/workers/jobs/#"}]""");
+        admin().queryParam("username", user).queryParam("clientId", "w-1").queryParam("action", "SUBSCRIBE")
+                .queryParam("topic", "$share/workers/jobs/a").when().get("/api/v1/explain").then().statusCode(200)
+                .body("allowed", equalTo(true)).body("rule", containsString("$share/workers/jobs/#"));
+        admin().queryParam("username", user).queryParam("clientId", "w-1").queryParam("action", "SUBSCRIBE")
+                .queryParam("topic", "$share/thieves/jobs/a").when().get("/api/v1/explain").then().statusCode(200)
+                .body("allowed", equalTo(false)).body("reason", containsString("thieves"));
+    }
+
+    /** A new user in a new group that holds a new role (priority 5) with these rules (a JSON array); its name. */
+    private String userWithRules(String rulesJson) {
+        String role = unique("role");
+        String group = unique("group");
+        String user = unique("dev");
+        admin().body("{\"name\":\"%s\",\"priority\":5,\"rules\":%s}".formatted(role, rulesJson))
+                .when().post("/api/v1/roles").then().statusCode(201);
+        admin().body("{\"name\":\"%s\",\"roles\":[\"%s\"]}".formatted(group, role)).when().post("/api/v1/groups")
+                .then().statusCode(201);
+        admin().body("{\"username\":\"%s\",\"password\":\"device-secret\",\"groups\":[\"%s\"]}".formatted(user, group))
+                .when().post("/api/v1/users").then().statusCode(201);
+        return user;
     }
 
     @Test

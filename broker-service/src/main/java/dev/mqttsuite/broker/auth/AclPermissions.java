@@ -1,6 +1,7 @@
 package dev.mqttsuite.broker.auth;
 
 import dev.mqttsuite.acl.AclRuleSet;
+import dev.mqttsuite.topic.SharedSubscription;
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
 
@@ -21,6 +22,12 @@ public final class AclPermissions implements Permissions {
     @Override
     public boolean maySubscribe(TopicFilter filter, int qos) {
         return rules.checkSubscribe(filter, qos).allowed();
+    }
+
+    /** The filter and a {@code $share/...} SUBSCRIBE rule covering the group ({@link AclRuleSet#checkSharedSubscribe}). */
+    @Override
+    public boolean mayJoinShareGroup(SharedSubscription shared, int qos) {
+        return rules.checkSharedSubscribe(shared, qos).allowed();
     }
 
     @Override

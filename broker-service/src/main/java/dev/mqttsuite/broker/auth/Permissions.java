@@ -1,5 +1,6 @@
 package dev.mqttsuite.broker.auth;
 
+import dev.mqttsuite.topic.SharedSubscription;
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.TopicName;
 
@@ -58,6 +59,14 @@ public interface Permissions {
     boolean mayPublish(TopicName topic, int qos, boolean retain);
 
     boolean maySubscribe(TopicFilter filter, int qos);
+
+    /**
+     * A shared subscription {@code $share/{group}/{filter}}: its filter and its group (ADR 0013). This default, for
+     * permissions without group rules ({@link #ALL}, {@link #NONE}, test doubles), decides by the filter alone.
+     */
+    default boolean mayJoinShareGroup(SharedSubscription shared, int qos) {
+        return maySubscribe(shared.filter(), qos);
+    }
 
     /** Checked at delivery, so a subscription that was allowed once stops receiving when the rules change. */
     boolean mayReceive(TopicName topic);

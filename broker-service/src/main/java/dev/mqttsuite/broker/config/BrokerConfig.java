@@ -61,6 +61,8 @@ public interface BrokerConfig {
         @WithDefault("tls/ca.crt")
         Path ca();
     }
+    /** Per-client and per-user rate limits and quotas (ADR 0013). */
+    QuotaConfig quota();
 
     interface Retained {
         /** Where retained messages live: "memory" (this broker only) or "service" (the retained-store-service). */
@@ -398,6 +400,18 @@ public interface BrokerConfig {
         @WithName("allow-anonymous")
         @WithDefault("false")
         boolean allowAnonymous();
+
+        /**
+         * Who may join a shared-subscription group (ADR 0013): "rules" needs a SUBSCRIBE rule covering
+         * $share/{group}/{filter} besides the filter's own; "filter" (the behaviour before) the filter's rule alone.
+         */
+        @WithName("share-groups")
+        @WithDefault("rules")
+        ShareGroups shareGroups();
+
+        enum ShareGroups {
+            RULES, FILTER
+        }
 
         /** CONNECTs waiting for the authentication backend at once; more get CONNACK 0x89 Server busy. */
         @WithName("max-pending")

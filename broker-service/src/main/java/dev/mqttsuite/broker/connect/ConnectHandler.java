@@ -10,6 +10,8 @@ import dev.mqttsuite.broker.connection.Disconnector;
 import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.connection.PacketHandler;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
+import dev.mqttsuite.broker.quota.ConnectionQuota;
+import dev.mqttsuite.broker.quota.Quotas;
 import dev.mqttsuite.broker.session.SessionDirectory;
 import dev.mqttsuite.broker.will.Will;
 import dev.mqttsuite.broker.will.WillService;
@@ -38,10 +40,11 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
     private final Disconnector disconnector;
     private final BrokerMetrics metrics;
     private final BrokerConfig.Limits limits;
+    private final Quotas quotas;
 
     public ConnectHandler(ConnectParser parser, Authenticator authenticator, AuthExchange authExchange,
             SessionDirectory sessions, WillService wills, Disconnector disconnector, BrokerMetrics metrics,
-            BrokerConfig.Limits limits, Admission admission) {
+            BrokerConfig.Limits limits, Admission admission, Quotas quotas) {
         this.parser = parser;
         this.authenticator = authenticator;
         this.authExchange = authExchange;
@@ -51,6 +54,7 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
         this.metrics = metrics;
         this.limits = limits;
         this.admission = admission;
+        this.quotas = quotas;
     }
 
     @Override
@@ -110,6 +114,13 @@ public final class ConnectHandler implements PacketHandler<MqttConnectMessage> {
 
     /** Finishes a successful authentication: claims the session, then CONNACK, keep-alive, held packets. */
     private void accept(MqttConnection connection, ConnectRequest request, AuthResult.Allowed allowed) {
+        ConnectionQuota quota = quotas.open(allowed.principal(), connection.clientId());
+        if (quota == null) {
+            ConnackSender.refuse(connection, ConnackReasonCode.QUOTA_EXCEEDED, "user " + allowed.principal()
+                    + " holds broker.quota.max-connections-per-user connections already"); // 3.1.1: code 3
+            return;
+        }
+        connection.quota(quota);
         connection.authenticated(allowed, disconnector.onCredentialsExpired(connection));
         var claim = sessions.attach(connection.clientId(), request.cleanStart(), connection, request.grantedExpiry(),
                 allowed.principal()).toCompletableFuture();

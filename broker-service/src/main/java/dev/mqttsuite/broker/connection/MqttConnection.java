@@ -3,6 +3,7 @@ package dev.mqttsuite.broker.connection;
 import dev.mqttsuite.broker.auth.AuthResult;
 import dev.mqttsuite.broker.auth.Permissions;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
+import dev.mqttsuite.broker.quota.ConnectionQuota;
 import dev.mqttsuite.broker.session.Delivery;
 import dev.mqttsuite.broker.session.Session;
 import dev.mqttsuite.broker.session.SessionListener;
@@ -60,6 +61,8 @@ public final class MqttConnection implements SessionListener {
     private Runnable onConnected;
     /** Finishes CONNECT once a multi-step enhanced authentication succeeds. */
     private Consumer<AuthResult.Allowed> pendingConnect;
+    /** Rate limits of this connection and its user (broker.quota.*), set once authenticated. */
+    private ConnectionQuota quota = ConnectionQuota.UNLIMITED;
 
     /**
      * @param receiveMaximum the broker's Receive Maximum ({@code broker.limits.receive-maximum})
@@ -75,6 +78,14 @@ public final class MqttConnection implements SessionListener {
     }
 
     // ---- identity and negotiated state ------------------------------------------------------------------------
+
+    public ConnectionQuota quota() {
+        return quota;
+    }
+
+    public void quota(ConnectionQuota quota) {
+        this.quota = quota;
+    }
 
     public Transport transport() {
         return transport;

@@ -37,6 +37,7 @@ public final class ConnectionCloser {
     public void closed(MqttConnection connection) {
         connection.state(ConnectionState.CLOSED);
         connection.cancelTimers();
+        connection.quota().release(); // its place in the user's connection count (broker.quota.*)
         Session session = connection.session();
         if (session == null) {
             return; // never got past CONNECT

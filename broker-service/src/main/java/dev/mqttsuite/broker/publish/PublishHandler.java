@@ -9,6 +9,7 @@ import dev.mqttsuite.broker.message.PublishProperties;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.protocol.Props;
 import dev.mqttsuite.broker.retained.RetainedStore;
+import dev.mqttsuite.broker.quota.QuotaMetrics;
 import dev.mqttsuite.broker.routing.MessagePublisher;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.reason.DisconnectReasonCode;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,13 +39,21 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
     private final Disconnector disconnector;
     private final BrokerMetrics metrics;
     private final BrokerConfig.Limits limits;
+    private final boolean disconnectQos0OverRate;
 
     public PublishHandler(MessagePublisher publisher, Disconnector disconnector, BrokerMetrics metrics,
             BrokerConfig.Limits limits) {
+        this(publisher, disconnector, metrics, limits, false);
+    }
+
+    /** @param disconnectQos0OverRate MQTT 5 QoS 0 over the rate: DISCONNECT 0x96 (true) or dropped (false) */
+    public PublishHandler(MessagePublisher publisher, Disconnector disconnector, BrokerMetrics metrics,
+            BrokerConfig.Limits limits, boolean disconnectQos0OverRate) {
         this.publisher = publisher;
         this.disconnector = disconnector;
         this.metrics = metrics;
         this.limits = limits;
+        this.disconnectQos0OverRate = disconnectQos0OverRate;
     }
 
     @Override
@@ -84,6 +94,10 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
             // A resent QoS 2 PUBLISH we already accepted: acknowledge again, deliver nothing twice [MQTT-4.3.3-10].
             connection.inboundWindow().release(); // the first copy holds the slot until PUBCOMP
             connection.sendAck(MqttMessageType.PUBREC, packetId, (byte) 0);
+            return;
+        }
+
+        if (!withinRate(connection, qos, packetId, payload.length)) {
             return;
         }
 
@@ -149,6 +163,35 @@ public final class PublishHandler implements PacketHandler<MqttPublishMessage> {
                 acknowledge(connection, qos, packetId, success);
             }
         }));
+    }
+
+    /**
+     * The connection's and its user's rate limits (broker.quota.*, ADR 0013). MQTT 5: over the rate, QoS 1/2 gets
+     * PUBACK/PUBREC 0x97 Quota exceeded (0x96 is a DISCONNECT-only code, MQTT 5.0 section 3.4.2.1), QoS 0 is dropped
+     * and counted or, if configured, the connection gets DISCONNECT 0x96 Message rate too high. MQTT 3.1/3.1.1 has no
+     * code to refuse with: the PUBLISH is taken and reading from the socket pauses until the buckets are out of debt.
+     */
+    private boolean withinRate(MqttConnection connection, int qos, int packetId, int bytes) {
+        if (!connection.isMqtt5()) {
+            long pauseNanos = connection.quota().charge(bytes);
+            if (pauseNanos > 0 && !connection.transport().readingPaused()) {
+                connection.transport().pauseReading(); // a timer resumes it: no thread waits
+                connection.transport().schedule(connection.transport()::resumeReading, pauseNanos,
+                        TimeUnit.NANOSECONDS);
+            }
+            return true;
+        }
+        QuotaMetrics.Kind over = connection.quota().tryPublish(bytes);
+        if (over == null) {
+            return true;
+        }
+        if (qos == 0 && disconnectQos0OverRate) {
+            disconnector.disconnect(connection, DisconnectReasonCode.MESSAGE_RATE_TOO_HIGH,
+                    "over broker.quota " + over.name().toLowerCase());
+        } else {
+            reject(connection, qos, packetId, PubackReasonCode.QUOTA_EXCEEDED); // QoS 0: dropped
+        }
+        return false;
     }
 
     /**

@@ -18,7 +18,10 @@ import dev.mqttsuite.broker.publish.PubackHandler;
 import dev.mqttsuite.broker.publish.PubcompHandler;
 import dev.mqttsuite.broker.publish.PublishHandler;
 import dev.mqttsuite.broker.publish.PubrecHandler;
+import dev.mqttsuite.broker.config.QuotaConfig;
 import dev.mqttsuite.broker.publish.PubrelHandler;
+import dev.mqttsuite.broker.quota.QuotaMetrics;
+import dev.mqttsuite.broker.quota.Quotas;
 import dev.mqttsuite.broker.retained.RetainedDelivery;
 import dev.mqttsuite.broker.retained.RetainedStore;
 import dev.mqttsuite.broker.routing.LocalRouteTable;
@@ -64,6 +67,7 @@ public final class BrokerAssembly {
     private final SessionExpiry expiry;
     private final ConnectionCloser closer;
     private final PacketDispatcher dispatcher;
+    private final Quotas quotas;
     private final long startedAtMillis = System.currentTimeMillis();
 
     /** A single node: local routes and sessions, in-memory queues. */
@@ -105,16 +109,21 @@ public final class BrokerAssembly {
         RetainedDelivery retainedDelivery = new RetainedDelivery(retainedStore,
                 Math.max(1, limits.highWatermark() - limits.lowWatermark()), sessions::deliveryPermissions);
         AuthExchange authExchange = new AuthExchange(authenticator, disconnector);
+        this.quotas = new Quotas(config.quota(), new QuotaMetrics(metrics.registry()), System::nanoTime);
         ConnectHandler connect = new ConnectHandler(new ConnectParser(config.limits(), config.mqtt(), expiry),
-                authenticator, authExchange, sessions, wills, disconnector, metrics, config.limits(), admission);
+                authenticator, authExchange, sessions, wills, disconnector, metrics, config.limits(), admission,
+                quotas);
         this.dispatcher = PacketDispatcher.builder(connect, authExchange, disconnector)
-                .on(MqttMessageType.PUBLISH, new PublishHandler(publisher, disconnector, metrics, config.limits()))
+                .on(MqttMessageType.PUBLISH, new PublishHandler(publisher, disconnector, metrics, config.limits(),
+                        config.quota().qos0OverRate() == QuotaConfig.Qos0OverRate.DISCONNECT))
                 .on(MqttMessageType.PUBACK, new PubackHandler())
                 .on(MqttMessageType.PUBREC, new PubrecHandler())
                 .on(MqttMessageType.PUBREL, new PubrelHandler())
                 .on(MqttMessageType.PUBCOMP, new PubcompHandler())
                 .on(MqttMessageType.SUBSCRIBE,
-                        new SubscribeHandler(routes, retainedDelivery, disconnector, config.limits()))
+                        new SubscribeHandler(routes, retainedDelivery, disconnector, config.limits(),
+                                quotas.metrics(),
+                                config.auth().shareGroups() == BrokerConfig.Auth.ShareGroups.RULES))
                 .on(MqttMessageType.UNSUBSCRIBE, new UnsubscribeHandler(routes))
                 .on(MqttMessageType.PINGREQ, new PingreqHandler())
                 .on(MqttMessageType.DISCONNECT, new DisconnectHandler(disconnector, expiry))
@@ -154,6 +163,11 @@ public final class BrokerAssembly {
     /** The limits that apply before authentication (connections, pending logins). */
     public Admission admission() {
         return admission;
+    }
+
+    /** Rate limits and connection quotas (broker.quota.*). */
+    public Quotas quotas() {
+        return quotas;
     }
 
     public BrokerConfig config() {

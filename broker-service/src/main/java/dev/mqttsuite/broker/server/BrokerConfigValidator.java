@@ -2,6 +2,7 @@ package dev.mqttsuite.broker.server;
 
 import dev.mqttsuite.broker.cluster.ClusterConfigValidator;
 import dev.mqttsuite.broker.config.BrokerConfig;
+import dev.mqttsuite.broker.quota.QuotaValidation;
 import dev.mqttsuite.broker.session.SessionExpiry;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,7 @@ public final class BrokerConfigValidator {
         if (limits.maxSubscriptionsPerSession() < 1) {
             problems.add("broker.limits.max-subscriptions-per-session must be >= 1");
         }
+        problems.addAll(QuotaValidation.problems(config.quota()));
         if (session.maxTotalQueuedBytes() < session.maxQueuedBytes()) {
             problems.add("broker.session.max-total-queued-bytes=" + session.maxTotalQueuedBytes()
                     + " must be >= broker.session.max-queued-bytes=" + session.maxQueuedBytes());

@@ -5,6 +5,7 @@ import dev.mqttsuite.broker.connection.Disconnector;
 import dev.mqttsuite.broker.connection.MqttConnection;
 import dev.mqttsuite.broker.connection.PacketHandler;
 import dev.mqttsuite.broker.protocol.Props;
+import dev.mqttsuite.broker.quota.QuotaMetrics;
 import dev.mqttsuite.broker.retained.RetainedDelivery;
 import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.session.Session;
@@ -40,13 +41,21 @@ public final class SubscribeHandler implements PacketHandler<MqttSubscribeMessag
     private final RetainedDelivery retainedDelivery;
     private final Disconnector disconnector;
     private final BrokerConfig.Limits limits;
+    private final QuotaMetrics quotaMetrics;
+    private final boolean shareGroupRules;
 
+    /**
+     * @param shareGroupRules whether joining a shared-subscription group needs a rule for the group
+     *     ({@code broker.auth.share-groups=rules}) or only the filter's rule ({@code filter})
+     */
     public SubscribeHandler(RouteTable routes, RetainedDelivery retainedDelivery, Disconnector disconnector,
-            BrokerConfig.Limits limits) {
+            BrokerConfig.Limits limits, QuotaMetrics quotaMetrics, boolean shareGroupRules) {
         this.routes = routes;
         this.retainedDelivery = retainedDelivery;
         this.disconnector = disconnector;
         this.limits = limits;
+        this.quotaMetrics = quotaMetrics;
+        this.shareGroupRules = shareGroupRules;
     }
 
     @Override
@@ -102,10 +111,14 @@ public final class SubscribeHandler implements PacketHandler<MqttSubscribeMessag
             return SubackReasonCode.TOPIC_FILTER_INVALID;
         }
         int qos = Math.min(option.qos().value(), limits.maxQos());
-        if (!connection.effectivePermissions().maySubscribe(topic.filter(), qos)) {
-            return SubackReasonCode.NOT_AUTHORIZED;
+        boolean allowed = shared && shareGroupRules
+                ? connection.effectivePermissions().mayJoinShareGroup((SharedSubscription) topic, qos)
+                : connection.effectivePermissions().maySubscribe(topic.filter(), qos);
+        if (!allowed) {
+            return SubackReasonCode.NOT_AUTHORIZED; // a share group is a permission of its own (ADR 0013)
         }
         if (!session.canAddSubscription(topic)) {
+            quotaMetrics.exceeded(QuotaMetrics.Kind.SUBSCRIPTIONS); // broker.limits.max-subscriptions-per-session
             return SubackReasonCode.QUOTA_EXCEEDED;
         }
         int retainHandling = option.retainHandling().value();

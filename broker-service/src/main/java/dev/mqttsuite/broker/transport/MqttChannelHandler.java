@@ -12,6 +12,7 @@ import dev.mqttsuite.reason.ConnackReasonCode;
 import dev.mqttsuite.reason.DisconnectReasonCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -270,9 +272,25 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /**
+     * A socket or TLS failure, or a codec's protocol error, is the peer's doing (debug); a runtime exception a decoder
+     * threw and Netty wrapped is a bug of ours, found by the fuzzer's log check (ERROR).
+     */
+    static boolean isBug(Throwable cause) {
+        if (!(cause instanceof DecoderException)) {
+            return !(cause instanceof IOException);
+        }
+        Throwable inner = cause.getCause();
+        return inner instanceof RuntimeException && !(inner instanceof DecoderException);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debugf("%s: %s", connection, cause.toString());
+        if (isBug(cause)) {
+            LOG.errorf(cause, "%s: unexpected exception in the pipeline, connection closed", connection);
+        } else {
+            LOG.debugf("%s: %s", connection, cause.toString());
+        }
         ctx.channel().close(); // the socket failed: no graceful close possible
     }
 }

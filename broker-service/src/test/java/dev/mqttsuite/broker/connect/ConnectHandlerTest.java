@@ -58,7 +58,9 @@ class ConnectHandlerTest {
         return new ConnectHandler(new ConnectParser(core.config.limits(), core.config.mqtt(), expiry), authenticator,
                 new AuthExchange(authenticator, core.disconnector), core.sessions, new WillService(core.publisher),
                 core.disconnector, core.metrics, core.config.limits(),
-                new dev.mqttsuite.broker.connection.Admission(100, 100, 100, core.metrics.registry()));
+                new dev.mqttsuite.broker.connection.Admission(100, 100, 100, core.metrics.registry()),
+                new dev.mqttsuite.broker.quota.Quotas(core.config.quota(),
+                        new dev.mqttsuite.broker.quota.QuotaMetrics(core.metrics.registry()), System::nanoTime));
     }
 
     private MqttConnection newConnection() {
