@@ -1,5 +1,6 @@
 package dev.mqttsuite.broker.admin;
 
+import dev.mqttsuite.admin.AdminTokenAudience;
 import dev.mqttsuite.admin.BootstrapAdminIdentityProvider;
 import dev.mqttsuite.broker.config.BrokerConfig;
 import io.quarkus.runtime.StartupEvent;
@@ -8,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
 import java.util.Set;
 
 /**
@@ -26,7 +28,12 @@ public class AdminIdentityProvider extends BootstrapAdminIdentityProvider {
     @Inject
     BrokerConfig broker;
 
+    @Inject
+    Config raw;
+
     void onStart(@Observes StartupEvent event) {
+        AdminTokenAudience.require(raw.getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class).orElse(true),
+                raw.getOptionalValues(AdminTokenAudience.SETTING, String.class));
         validate(admin);
         ensurePassword();
     }

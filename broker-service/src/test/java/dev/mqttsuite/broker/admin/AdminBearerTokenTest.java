@@ -40,6 +40,7 @@ class AdminBearerTokenTest extends BrokerTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.oidc.tenant-enabled", "true",
                     "quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus",
+                    "quarkus.oidc.token.audience", "https://server.example.com",
                     "quarkus.oidc.roles.role-claim-path", "groups");
         }
     }

@@ -1,5 +1,6 @@
 package dev.mqttsuite.retained.admin;
 
+import dev.mqttsuite.admin.AdminTokenAudience;
 import dev.mqttsuite.admin.BootstrapAdminIdentityProvider;
 import dev.mqttsuite.retained.config.StoreConfig;
 import io.quarkus.runtime.StartupEvent;
@@ -8,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
 import java.util.Set;
 
 /** The retained store's bootstrap administrator (roles mqtt-admin and mqtt-viewer). */
@@ -17,7 +19,12 @@ public class AdminIdentityProvider extends BootstrapAdminIdentityProvider {
     @Inject
     StoreConfig config;
 
+    @Inject
+    Config raw;
+
     void onStart(@Observes StartupEvent event) {
+        AdminTokenAudience.require(raw.getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class).orElse(true),
+                raw.getOptionalValues(AdminTokenAudience.SETTING, String.class));
         ensurePassword();
     }
 
