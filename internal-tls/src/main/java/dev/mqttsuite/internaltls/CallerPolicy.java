@@ -46,31 +46,41 @@ public final class CallerPolicy {
 
     /** Wraps a gRPC request handler: only allowed callers reach it. */
     public Handler<HttpServerRequest> guard(Handler<HttpServerRequest> next) {
-        if (plaintext) {
-            return next;
-        }
         return request -> {
-            X509Certificate peer = peerCertificate(request);
-            if (peer == null) {
-                GrpcRefusal.refuse(request, GrpcRefusal.UNAUTHENTICATED, "a client certificate is required");
-                return;
+            if (admit(request)) {
+                next.handle(request);
             }
-            Optional<String> identity = field.identityOf(peer);
-            if (identity.isEmpty()) {
-                LOG.debugf("Internal gRPC call from %s refused: no single %s in %s", request.remoteAddress(), field,
-                        peer.getSubjectX500Principal());
-                GrpcRefusal.refuse(request, GrpcRefusal.UNAUTHENTICATED, "the client certificate names no " + field);
-                return;
-            }
-            if (!allowed.contains(identity.get())) {
-                LOG.debugf("Internal gRPC call %s from %s (%s) refused: not in %s", request.path(),
-                        request.remoteAddress(), identity.get(), setting);
-                GrpcRefusal.refuse(request, GrpcRefusal.PERMISSION_DENIED,
-                        "caller '" + identity.get() + "' may not call this service");
-                return;
-            }
-            next.handle(request);
         };
+    }
+
+    /**
+     * Whether the caller of this gRPC request is allowed (always in plain-text mode); a refused call has been answered
+     * ({@code UNAUTHENTICATED} or {@code PERMISSION_DENIED}).
+     */
+    public boolean admit(HttpServerRequest request) {
+        if (plaintext) {
+            return true;
+        }
+        X509Certificate peer = peerCertificate(request);
+        if (peer == null) {
+            GrpcRefusal.refuse(request, GrpcRefusal.UNAUTHENTICATED, "a client certificate is required");
+            return false;
+        }
+        Optional<String> identity = field.identityOf(peer);
+        if (identity.isEmpty()) {
+            LOG.debugf("Internal gRPC call from %s refused: no single %s in %s", request.remoteAddress(), field,
+                    peer.getSubjectX500Principal());
+            GrpcRefusal.refuse(request, GrpcRefusal.UNAUTHENTICATED, "the client certificate names no " + field);
+            return false;
+        }
+        if (!allowed.contains(identity.get())) {
+            LOG.debugf("Internal gRPC call %s from %s (%s) refused: not in %s", request.path(),
+                    request.remoteAddress(), identity.get(), setting);
+            GrpcRefusal.refuse(request, GrpcRefusal.PERMISSION_DENIED,
+                    "caller '" + identity.get() + "' may not call this service");
+            return false;
+        }
+        return true;
     }
 
     private static X509Certificate peerCertificate(HttpServerRequest request) {

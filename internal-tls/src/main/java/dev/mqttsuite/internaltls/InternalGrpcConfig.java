@@ -8,10 +8,10 @@ import java.util.Set;
  */
 public interface InternalGrpcConfig {
 
-    /** Interface the internal gRPC port binds to. */
-    String host();
-
-    /** The internal gRPC port (0: any free port, for tests). */
+    /**
+     * The internal gRPC port: the TLS port of the service's HTTP server ({@code quarkus.http.ssl-port} is set to it;
+     * it binds on {@code quarkus.http.host}). Unused in plain-text mode, where gRPC is served on the HTTP port.
+     */
     int port();
 
     /** Which certificate field names the caller ({@code CN} or {@code SAN_URI}). */

@@ -38,12 +38,20 @@ public final class MutualTlsFixture {
         }
     }
 
-    /** The service's settings turning mutual TLS on with its certificate ({@code prefix}: e.g. {@code auth}). */
+    /**
+     * The service's settings turning mutual TLS on with its certificate ({@code prefix}: e.g. {@code auth}): its own
+     * settings and the TLS port of the HTTP server (the %prod settings of the service's application.properties).
+     */
     public Map<String, String> overrides(String prefix) {
         return Map.of(prefix + ".internal-tls.plaintext", "false",
                 prefix + ".internal-tls.cert", server.cert().toString(),
                 prefix + ".internal-tls.key", server.key().toString(),
-                prefix + ".internal-tls.ca", server.ca().toString());
+                prefix + ".internal-tls.ca", server.ca().toString(),
+                "quarkus.http.insecure-requests", "enabled",
+                "quarkus.http.tls-configuration-name", "internal",
+                "quarkus.tls.internal.key-store.pem.0.cert", server.cert().toString(),
+                "quarkus.tls.internal.key-store.pem.0.key", server.key().toString(),
+                "quarkus.tls.internal.trust-store.pem.certs", server.ca().toString());
     }
 
     /** A TLS channel to localhost:port trusting the suite CA, presenting {@code client} (null: no certificate). */

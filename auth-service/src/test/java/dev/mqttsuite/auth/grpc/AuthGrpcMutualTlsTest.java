@@ -12,11 +12,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
-import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,31 +39,32 @@ class AuthGrpcMutualTlsTest {
         }
     }
 
-    @Inject
-    InternalGrpcServer internal;
+    /** The internal gRPC port: the TLS port of the HTTP server. */
+    @TestHTTPResource(value = "/", tls = true)
+    URL internal;
 
     @Test
     void brokerCertificate_isServed() {
-        AuthenticateReply reply = authenticate(PKI.channel(internal.port(), PKI.broker));
+        AuthenticateReply reply = authenticate(PKI.channel(internal.getPort(), PKI.broker));
         assertThat(reply.getReasonCode()).as("a broker gets an answer (a refusal of the unknown user)").isNotZero();
     }
 
     @Test
     void nonBrokerIdentity_getsPermissionDenied() {
-        assertThatThrownBy(() -> authenticate(PKI.channel(internal.port(), PKI.console)))
+        assertThatThrownBy(() -> authenticate(PKI.channel(internal.getPort(), PKI.console)))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
                         .isEqualTo(Status.Code.PERMISSION_DENIED));
     }
 
     @Test
     void noClientCertificate_isRefused() {
-        assertThatThrownBy(() -> authenticate(PKI.channel(internal.port(), null)))
+        assertThatThrownBy(() -> authenticate(PKI.channel(internal.getPort(), null)))
                 .isInstanceOf(StatusRuntimeException.class);
     }
 
     @Test
     void certificateOfAnotherCa_isRefused() {
-        assertThatThrownBy(() -> authenticate(PKI.channel(internal.port(), PKI.foreignBroker)))
+        assertThatThrownBy(() -> authenticate(PKI.channel(internal.getPort(), PKI.foreignBroker)))
                 .isInstanceOf(StatusRuntimeException.class);
     }
 
@@ -75,7 +77,7 @@ class AuthGrpcMutualTlsTest {
 
     @Test
     void plainGrpcOnTheInternalPort_isRefused() {
-        assertThatThrownBy(() -> authenticate(plain(internal.port()))).isInstanceOf(StatusRuntimeException.class);
+        assertThatThrownBy(() -> authenticate(plain(internal.getPort()))).isInstanceOf(StatusRuntimeException.class);
     }
 
     private static ManagedChannel plain(int port) {

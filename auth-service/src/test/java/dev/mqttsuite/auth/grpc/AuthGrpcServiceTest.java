@@ -13,8 +13,9 @@ import dev.mqttsuite.auth.v1.WatchRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
+import java.net.URL;
 import io.restassured.http.ContentType;
 import java.util.List;
 import java.util.UUID;
@@ -28,15 +29,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class AuthGrpcServiceTest {
 
-    @Inject
-    InternalGrpcServer internal;
+    /** gRPC in plain text (the test profile) is served on the HTTP port. */
+    @TestHTTPResource("/")
+    URL internal;
 
     private ManagedChannel channel;
     private AuthServiceGrpc.AuthServiceBlockingStub auth;
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", internal.port()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", internal.getPort()).usePlaintext().build();
         auth = AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 

@@ -34,6 +34,8 @@ class SuiteCommandIT {
     private final int bridgePort = ServiceProcess.freePort();
     private final int wsPort = ServiceProcess.freePort();
     private final int consolePort = ServiceProcess.freePort();
+    private final int authGrpcPort = ServiceProcess.freePort();
+    private final int storeGrpcPort = ServiceProcess.freePort();
 
     private Process run(Path dataDir, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("suite").toString()));
@@ -47,6 +49,8 @@ class SuiteCommandIT {
         env.put("SUITE_BRIDGE_HTTP_PORT", Integer.toString(bridgePort));
         env.put("SUITE_WS_PORT", Integer.toString(wsPort));
         env.put("SUITE_CONSOLE_HTTP_PORT", Integer.toString(consolePort));
+        env.put("SUITE_AUTH_GRPC_PORT", Integer.toString(authGrpcPort));
+        env.put("SUITE_STORE_GRPC_PORT", Integer.toString(storeGrpcPort));
         env.put("JAVA_HOME", System.getProperty("java.home"));
         Process process = builder.start();
         assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("./suite %s finished", args[0]).isTrue();
@@ -75,6 +79,13 @@ class SuiteCommandIT {
                             java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
             assertThat(Files.readString(data.resolve("logs/auth-service.log"))).as("and never logged")
                     .doesNotContain(password);
+            for (String key : new String[] {"ca.key", "broker.key", "auth-service.key", "retained-store-service.key"}) {
+                assertThat(Files.getPosixFilePermissions(data.resolve("tls").resolve(key)))
+                        .as("internal TLS key %s is owner-only", key).containsExactlyInAnyOrder(
+                                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            }
+            String internalCa = Files.readString(data.resolve("tls/ca.crt"));
             assertThat(Http.get(authPort, "/q/swagger-ui/").statusCode()).as("no Swagger UI in the packaged service")
                     .isEqualTo(404);
             assertThat(Http.get(authPort, "/q/openapi").statusCode()).isEqualTo(200);
@@ -123,6 +134,8 @@ class SuiteCommandIT {
                     bridges.toString());
             String printedAgain = output(upAgain);
             assertThat(upAgain.exitValue()).as(printedAgain).isZero();
+            assertThat(Files.readString(data.resolve("tls/ca.crt"))).as("the internal CA is reused by a later up")
+                    .isEqualTo(internalCa);
             assertThat(printedAgain).contains("bridge-service ready").contains("Bridges");
             org.awaitility.Awaitility.await("bridge connected to both brokers").atMost(java.time.Duration.ofSeconds(20))
                     .until(() -> Http.get(bridgePort, "/q/health/ready").statusCode() == 200);

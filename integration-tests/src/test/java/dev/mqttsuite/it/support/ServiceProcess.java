@@ -45,7 +45,6 @@ public final class ServiceProcess implements AutoCloseable {
         this.grpcPort = grpcPrefix == null ? -1 : freePort();
         if (grpcPrefix != null) {
             environment.put(grpcPrefix + "_GRPC_PORT", Integer.toString(grpcPort));
-            environment.put(grpcPrefix + "_GRPC_HOST", "127.0.0.1");
         }
         if ("broker-service".equals(module)) {
             // the WebSocket listener is on by default on 9001: brokers started side by side each take a free port

@@ -2,8 +2,6 @@ package dev.mqttsuite.retained.grpc;
 
 import dev.mqttsuite.internaltls.InternalGrpcEndpoint;
 import dev.mqttsuite.retained.config.StoreConfig;
-import io.quarkus.runtime.ShutdownEvent;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -11,10 +9,10 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 
 /**
- * Serves {@link RetainedStoreGrpcService} on its own port ({@code retained.grpc.port}) under mutual TLS, to callers
- * whose certificate names an identity in {@code retained.grpc.allowed-callers} (the brokers); the HTTP port refuses
- * gRPC.
- * Startup fails naming the setting when the certificate material is missing, unreadable or expired.
+ * Serves {@link RetainedStoreGrpcService} on the internal port ({@code retained.grpc.port}, the TLS port of the HTTP
+ * server) under mutual TLS, to callers whose certificate names an identity in {@code retained.grpc.allowed-callers}
+ * (the brokers); the plain HTTP port refuses gRPC. Startup fails naming the setting when the certificate material is
+ * missing, unreadable or expired.
  */
 @ApplicationScoped
 public class InternalGrpcServer {
@@ -22,24 +20,7 @@ public class InternalGrpcServer {
     @Inject
     StoreConfig config;
 
-    @Inject
-    Vertx vertx;
-
-    private volatile InternalGrpcEndpoint endpoint;
-
     void start(@Observes Router router) {
-        endpoint = InternalGrpcEndpoint.serve(vertx, router, config.grpc(), config.internalTls(), "retained",
-                Clock.systemUTC());
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (endpoint != null) {
-            endpoint.close();
-        }
-    }
-
-    /** The bound internal gRPC port. */
-    public int port() {
-        return endpoint.port();
+        InternalGrpcEndpoint.serve(router, config.grpc(), config.internalTls(), "retained", Clock.systemUTC());
     }
 }

@@ -13,11 +13,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
-import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,16 +44,17 @@ class RetainedGrpcMutualTlsTest {
         }
     }
 
-    @Inject
-    InternalGrpcServer internal;
+    /** The internal gRPC port: the TLS port of the HTTP server. */
+    @TestHTTPResource(value = "/", tls = true)
+    URL internal;
 
     @Test
     void brokerCertificate_mayPutAndMatch() {
         String topic = "mtls/" + UUID.randomUUID();
-        call(PKI.channel(internal.port(), PKI.broker), store -> store.put(PutRequest.newBuilder()
+        call(PKI.channel(internal.getPort(), PKI.broker), store -> store.put(PutRequest.newBuilder()
                 .setMessage(RetainedMessage.newBuilder().setTopic(topic).setPayload(ByteString.copyFromUtf8("v"))
                         .setQos(1)).build()));
-        List<String> topics = call(PKI.channel(internal.port(), PKI.broker), store -> {
+        List<String> topics = call(PKI.channel(internal.getPort(), PKI.broker), store -> {
             List<String> found = new java.util.ArrayList<>();
             store.match(MatchRequest.newBuilder().setFilter(topic).build()).forEachRemaining(m -> found.add(m.getTopic()));
             return found;
@@ -62,20 +64,21 @@ class RetainedGrpcMutualTlsTest {
 
     @Test
     void nonBrokerIdentity_getsPermissionDenied_onMatchAll() {
-        assertThatThrownBy(() -> call(PKI.channel(internal.port(), PKI.console), RetainedGrpcMutualTlsTest::matchAll))
+        assertThatThrownBy(() -> call(PKI.channel(internal.getPort(), PKI.console),
+                RetainedGrpcMutualTlsTest::matchAll))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
                         .isEqualTo(Status.Code.PERMISSION_DENIED));
     }
 
     @Test
     void noClientCertificate_isRefused() {
-        assertThatThrownBy(() -> call(PKI.channel(internal.port(), null), RetainedGrpcMutualTlsTest::matchAll))
+        assertThatThrownBy(() -> call(PKI.channel(internal.getPort(), null), RetainedGrpcMutualTlsTest::matchAll))
                 .isInstanceOf(StatusRuntimeException.class);
     }
 
     @Test
     void certificateOfAnotherCa_isRefused() {
-        assertThatThrownBy(() -> call(PKI.channel(internal.port(), PKI.foreignBroker),
+        assertThatThrownBy(() -> call(PKI.channel(internal.getPort(), PKI.foreignBroker),
                 RetainedGrpcMutualTlsTest::matchAll)).isInstanceOf(StatusRuntimeException.class);
     }
 
@@ -88,7 +91,7 @@ class RetainedGrpcMutualTlsTest {
 
     @Test
     void plainGrpcOnTheInternalPort_isRefused() {
-        assertThatThrownBy(() -> call(plain(internal.port()), RetainedGrpcMutualTlsTest::matchAll))
+        assertThatThrownBy(() -> call(plain(internal.getPort()), RetainedGrpcMutualTlsTest::matchAll))
                 .isInstanceOf(StatusRuntimeException.class);
     }
 

@@ -16,8 +16,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RetainedStoreGrpcServiceTest {
 
-    @Inject
-    InternalGrpcServer internal;
+    /** gRPC in plain text (the test profile) is served on the HTTP port. */
+    @TestHTTPResource("/")
+    URL internal;
 
     private ManagedChannel channel;
     private RetainedStoreGrpc.RetainedStoreBlockingStub blocking;
@@ -40,7 +42,7 @@ class RetainedStoreGrpcServiceTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", internal.port()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", internal.getPort()).usePlaintext().build();
         blocking = RetainedStoreGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         prefix = "g" + UUID.randomUUID().toString().substring(0, 8);
     }
