@@ -73,6 +73,10 @@ public interface BrokerConfig {
         @WithDefault("5s")
         Duration timeout();
 
+        /** Retained puts sent to the retained-store-service at once; more wait in order for a free slot. */
+        @WithDefault("256")
+        int maxPutsInFlight();
+
         enum Backend {
             MEMORY, SERVICE
         }

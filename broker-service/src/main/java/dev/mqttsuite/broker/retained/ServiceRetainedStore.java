@@ -71,6 +71,7 @@ public class ServiceRetainedStore implements RetainedStore {
     MeterRegistry registry;
 
     private volatile long lastCount;
+    private CallWindow puts;
     private Delay delay;
     private RetainedMatchStream.Listener readListener;
     private ChannelReconnect reconnect;
@@ -78,6 +79,9 @@ public class ServiceRetainedStore implements RetainedStore {
     @PostConstruct
     void init() {
         stub = RetainedStoreGrpc.newStub(channel); // the async stub: flow control needs the observer API
+        puts = new CallWindow(config.retained().maxPutsInFlight());
+        registry.gauge("mqtt_retained_puts_waiting", puts, CallWindow::waiting);
+        registry.gauge("mqtt_retained_puts_in_flight", puts, CallWindow::inFlight);
         delay = (millis, task) -> {
             long timer = vertx.setTimer(millis, id -> task.run());
             return () -> vertx.cancelTimer(timer);
@@ -103,6 +107,11 @@ public class ServiceRetainedStore implements RetainedStore {
     @Override
     public CompletionStage<Void> put(Message message) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        puts.submit(finished -> send(message, done, finished));
+        return done;
+    }
+
+    private void send(Message message, CompletableFuture<Void> done, Runnable finished) {
         stub.withDeadlineAfter(config.retained().timeout().toMillis(), TimeUnit.MILLISECONDS).withWaitForReady()
                 .put(PutRequest.newBuilder().setMessage(toProto(message)).build(), new StreamObserver<PutReply>() {
                     @Override
@@ -112,6 +121,7 @@ public class ServiceRetainedStore implements RetainedStore {
 
                     @Override
                     public void onError(Throwable failure) {
+                        finished.run();
                         if (channel instanceof ManagedChannel managed) {
                             managed.resetConnectBackoff(); // the store is usually back within seconds
                         }
@@ -122,10 +132,10 @@ public class ServiceRetainedStore implements RetainedStore {
 
                     @Override
                     public void onCompleted() {
+                        finished.run();
                         done.complete(null);
                     }
                 });
-        return done;
     }
 
     /**

@@ -43,6 +43,9 @@ public final class BrokerConfigValidator {
         if (config.auth().maxPending() < 1) {
             problems.add("broker.auth.max-pending=" + config.auth().maxPending() + " must be >= 1");
         }
+        if (config.retained().maxPutsInFlight() < 1) {
+            problems.add("broker.retained.max-puts-in-flight=" + config.retained().maxPutsInFlight() + " must be >= 1");
+        }
         if (mqtt.maxKeepAlive() < 1 || mqtt.maxKeepAlive() > 65535) {
             problems.add("broker.mqtt.max-keep-alive=" + mqtt.maxKeepAlive() + " must be 1-65535");
         }
