@@ -106,7 +106,7 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(logFile().getParent());
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", app.toString()));
+                    .toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", app.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
             builder.environment().putAll(environment);
