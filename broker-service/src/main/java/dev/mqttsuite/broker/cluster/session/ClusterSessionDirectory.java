@@ -51,6 +51,9 @@ import org.jboss.logging.Logger;
 public final class ClusterSessionDirectory implements SessionDirectory, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ClusterSessionDirectory.class);
+    /** Attempts of the orphaning run after a member left, and the pause between them (60 s in all). */
+    static final int ORPHAN_ATTEMPTS = 120;
+    static final long ORPHAN_RETRY_MILLIS = 500;
 
     /** How a broker asks the previous owner for a session; completes with its state, or null when it had none. */
     @FunctionalInterface
@@ -279,23 +282,43 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
     }
 
     private void memberLeft(String memberId) {
+        memberLeft(memberId, 1);
+    }
+
+    /**
+     * Right after a member's loss the ownership map may still be migrating its partitions, and the orphaning run can
+     * fail: it is retried ({@link #ORPHAN_RETRY_MILLIS} apart, at most {@link #ORPHAN_ATTEMPTS} times) rather than
+     * given up, or the departed broker's sessions would never be adopted (their wills never published).
+     */
+    private void memberLeft(String memberId, int attempt) {
+        boolean done = true;
         try {
-            adoptSessionsOf(memberId);
+            done = adoptSessionsOf(memberId, attempt == ORPHAN_ATTEMPTS);
         } finally {
-            departures.computeIfAbsent(memberId, id -> new CompletableFuture<>()).complete(null);
+            if (done || attempt >= ORPHAN_ATTEMPTS) {
+                departures.computeIfAbsent(memberId, id -> new CompletableFuture<>()).complete(null);
+            } else {
+                later(() -> memberLeft(memberId, attempt + 1), ORPHAN_RETRY_MILLIS);
+            }
         }
     }
 
-    private void adoptSessionsOf(String memberId) {
+    /** @return false when the orphaning run failed and should be tried again */
+    private boolean adoptSessionsOf(String memberId, boolean lastAttempt) {
         Map<String, Boolean> orphaned;
         try {
             orphaned = owners.executeOnEntries(new Orphan(memberId));
         } catch (RuntimeException e) {
-            LOG.debugf("Marking the sessions of member %s orphaned: %s", memberId, e.toString());
-            return;
+            if (lastAttempt) {
+                LOG.warnf("Marking the sessions of the departed member %s orphaned failed %d times, giving up (their"
+                        + " clients still resume them from the replicas): %s", memberId, ORPHAN_ATTEMPTS, e.toString());
+            } else {
+                LOG.debugf("Marking the sessions of member %s orphaned failed, retrying: %s", memberId, e.toString());
+            }
+            return false;
         }
         if (replication == null) {
-            return;
+            return true;
         }
         List<String> mine = orphaned.entrySet().stream().filter(e -> Boolean.TRUE.equals(e.getValue()))
                 .map(Map.Entry::getKey).toList();
@@ -311,6 +334,7 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
                         + " replica", clientId, memberId);
             }
         }
+        return true;
     }
 
     /**

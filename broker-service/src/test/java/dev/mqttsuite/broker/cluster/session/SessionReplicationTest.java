@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class SessionReplicationTest {
 
-    private static final Duration PROPAGATION = Duration.ofSeconds(30);
+    private static final Duration PROPAGATION = Duration.ofSeconds(60);
     private static final SubscriptionOptions QOS1 = new SubscriptionOptions(1, false, false, 0, 0);
     private static final SubscriptionTopic TOPIC = SubscriptionTopic.parse("sensors/#");
 
