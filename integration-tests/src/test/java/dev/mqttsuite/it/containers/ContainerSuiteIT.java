@@ -150,8 +150,8 @@ class ContainerSuiteIT {
                 .statusCode()).isEqualTo(201);
         Mqtt5BlockingClient device = truck("container-truck", false);
         Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(device);
-        device.subscribeWith().topicFilter("fleet/truck-a/#").qos(MqttQos.AT_LEAST_ONCE).send();
-        device.publishWith().topic("fleet/truck-a/gps").qos(MqttQos.AT_LEAST_ONCE).payload("52.1,4.3".getBytes())
+        device.subscribeWith().topicFilter("fleet/oidc:truck-a/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        device.publishWith().topic("fleet/oidc:truck-a/gps").qos(MqttQos.AT_LEAST_ONCE).payload("52.1,4.3".getBytes())
                 .send();
         Optional<Mqtt5Publish> got = publishes.receive(10, TimeUnit.SECONDS);
         assertThat(got).isPresent();
@@ -167,7 +167,7 @@ class ContainerSuiteIT {
     @Order(2)
     void anAdminsAclChangeTakesEffectOnAConnectedDevice() throws Exception {
         Mqtt5BlockingClient device = truck("container-truck-live", false);
-        device.publishWith().topic("fleet/truck-a/diag").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
+        device.publishWith().topic("fleet/oidc:truck-a/diag").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
         HttpResponse<String> role = asKeycloakAdmin("GET", "/api/v1/roles/fleet-role", null);
         String etag = role.headers().firstValue("ETag").orElseThrow();
         HttpResponse<String> put = asKeycloakAdmin("PUT", "/api/v1/roles/fleet-role", """
@@ -177,9 +177,9 @@ class ContainerSuiteIT {
                   {"effect":"ALLOW","action":"SUBSCRIBE","pattern":"fleet/#"}]}""", etag);
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         await("the connected device loses the right").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThatThrownBy(() -> device.publishWith().topic("fleet/truck-a/diag").qos(MqttQos.AT_LEAST_ONCE)
+                assertThatThrownBy(() -> device.publishWith().topic("fleet/oidc:truck-a/diag").qos(MqttQos.AT_LEAST_ONCE)
                         .payload(new byte[] {2}).send()).isInstanceOf(Mqtt5PubAckException.class));
-        device.publishWith().topic("fleet/truck-a/gps").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {3}).send();
+        device.publishWith().topic("fleet/oidc:truck-a/gps").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {3}).send();
         device.disconnect();
     }
 
@@ -187,7 +187,7 @@ class ContainerSuiteIT {
     @Order(3)
     void retainedMessagesSurviveARestartOfTheStoreContainer() throws Exception {
         Mqtt5BlockingClient device = truck("container-truck-retain", false);
-        device.publishWith().topic("fleet/truck-a/state").retain(true).qos(MqttQos.AT_LEAST_ONCE)
+        device.publishWith().topic("fleet/oidc:truck-a/state").retain(true).qos(MqttQos.AT_LEAST_ONCE)
                 .payload("parked".getBytes()).send();
         device.disconnect();
 
@@ -197,7 +197,7 @@ class ContainerSuiteIT {
             Mqtt5BlockingClient reader = truck("container-truck-reader", false);
             try {
                 Mqtt5BlockingClient.Mqtt5Publishes publishes = listen(reader);
-                reader.subscribeWith().topicFilter("fleet/truck-a/state").send();
+                reader.subscribeWith().topicFilter("fleet/oidc:truck-a/state").send();
                 Optional<Mqtt5Publish> got = publishes.receive(5, TimeUnit.SECONDS);
                 assertThat(got).isPresent();
                 assertThat(got.get().isRetain()).isTrue();
@@ -236,10 +236,10 @@ class ContainerSuiteIT {
         Mqtt5BlockingClient.Mqtt5Publishes atHq = listen(hq);
         hq.subscribeWith().topicFilter("site-7/fleet/+/gps").qos(MqttQos.AT_LEAST_ONCE).send();
         Mqtt5BlockingClient device = truck("container-truck-bridge", false);
-        device.publishWith().topic("fleet/truck-a/gps").qos(MqttQos.AT_LEAST_ONCE).payload("53,5".getBytes()).send();
+        device.publishWith().topic("fleet/oidc:truck-a/gps").qos(MqttQos.AT_LEAST_ONCE).payload("53,5".getBytes()).send();
         Optional<Mqtt5Publish> got = atHq.receive(10, TimeUnit.SECONDS);
         assertThat(got).as("forwarded with the remote prefix").isPresent();
-        assertThat(got.get().getTopic().toString()).isEqualTo("site-7/fleet/truck-a/gps");
+        assertThat(got.get().getTopic().toString()).isEqualTo("site-7/fleet/oidc:truck-a/gps");
         device.disconnect();
         hq.disconnect();
     }
@@ -252,7 +252,7 @@ class ContainerSuiteIT {
         subscriber.disconnect();
         Mqtt5BlockingClient publisher = truck("container-truck-alerts", false);
         for (int i = 0; i < 10; i++) {
-            publisher.publishWith().topic("fleet/truck-a/alerts").qos(MqttQos.AT_LEAST_ONCE)
+            publisher.publishWith().topic("fleet/oidc:truck-a/alerts").qos(MqttQos.AT_LEAST_ONCE)
                     .payload(("alert-" + i).getBytes()).send();
         }
         publisher.disconnect();
