@@ -57,9 +57,9 @@ class ConsoleBrowserIT {
                 .env("BROKER_MQTT_PORT", Integer.toString(mqtt)).env("BROKER_MQTT_HOST", "127.0.0.1")
                 .env("BROKER_ADMIN_PASSWORD", PASSWORD)
                 .env("BROKER_AUTH_BACKEND", "service").env("BROKER_AUTH_TIMEOUT", "30s")
-                .env("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(auth.httpPort()))
+                .env("QUARKUS_GRPC_CLIENTS_AUTH_PORT", Integer.toString(auth.grpcPort()))
                 .env("BROKER_RETAINED_BACKEND", "service")
-                .env("QUARKUS_GRPC_CLIENTS_RETAINED_PORT", Integer.toString(store.httpPort())).start();
+                .env("QUARKUS_GRPC_CLIENTS_RETAINED_PORT", Integer.toString(store.grpcPort())).start();
         console = new ServiceProcess("console", "console-service")
                 .env("CONSOLE_AUTH_SERVICE_URL", "http://127.0.0.1:" + auth.httpPort())
                 .env("CONSOLE_RETAINED_STORE_URL", "http://127.0.0.1:" + store.httpPort())
