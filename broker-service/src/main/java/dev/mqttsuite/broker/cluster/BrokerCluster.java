@@ -84,19 +84,24 @@ public final class BrokerCluster implements AutoCloseable {
      *
      * @throws IllegalStateException when a port cannot be bound or the routes cannot be loaded
      */
-    public static BrokerCluster start(BrokerConfig.Cluster config, int maxTopicLevels, Vertx vertx,
+    public static BrokerCluster start(BrokerConfig.Cluster config, BrokerConfig.Limits limits, Vertx vertx,
             BrokerMetrics metrics) {
-        return start(config, maxTopicLevels, vertx, metrics, ChannelSecurity.PLAINTEXT);
+        return start(config, limits, vertx, metrics, ChannelSecurity.PLAINTEXT);
     }
 
-    /** As {@link #start(BrokerConfig.Cluster, int, Vertx, BrokerMetrics)}, the streams secured by {@code security}. */
-    public static BrokerCluster start(BrokerConfig.Cluster config, int maxTopicLevels, Vertx vertx,
+    /**
+     * As {@link #start(BrokerConfig.Cluster, BrokerConfig.Limits, Vertx, BrokerMetrics)}, the streams secured by
+     * {@code security}.
+     */
+    public static BrokerCluster start(BrokerConfig.Cluster config, BrokerConfig.Limits limits, Vertx vertx,
             BrokerMetrics metrics, ChannelSecurity security) {
+        int maxTopicLevels = limits.maxTopicLevels();
         String nodeId = config.nodeId().orElseGet(() -> "broker-" + UUID.randomUUID().toString().substring(0, 8));
         ForwardReceiver receiver = new ForwardReceiver(vertx, metrics.registry());
         // a takeover waits for the previous owner at most this long, then the session starts afresh
         GrpcHandover handover = new GrpcHandover(vertx, security.clientOptions(), nodeId, handoverTimeout(config));
-        GrpcServer grpc = GrpcServer.server(vertx);
+        GrpcServer grpc = GrpcServer.server(vertx, ForwardReceiver.serverOptions(limits.maxPacketSize(),
+                config.forward().batchBytes()));
         grpc.callHandler(BrokerClusterGrpc.getForwardMethod(), receiver::open);
         grpc.callHandler(BrokerClusterGrpc.getTakeOverMethod(), handover::serve);
         HttpServer server = vertx.createHttpServer(security.serverOptions().setHost(config.host())
@@ -258,7 +263,7 @@ public final class BrokerCluster implements AutoCloseable {
         if (replication != null) {
             replication.close(); // what is queued reaches the replicas before this member leaves
         }
-        hazelcastRoutes.close();
+        hazelcastRoutes.close(replication == null); // replicated sessions: the survivors hold the routes, then adopt
         forwarder.close();
         try {
             grpcServer.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -86,7 +86,7 @@ public class BrokerService {
         RouteTable routes = new LocalRouteTable(config.limits().maxTopicLevels());
         MessageForwarder forwarder = MessageForwarder.LOCAL_ONLY;
         if (config.cluster().enabled()) {
-            cluster = BrokerCluster.start(config.cluster(), config.limits().maxTopicLevels(), vertx, metrics,
+            cluster = BrokerCluster.start(config.cluster(), config.limits(), vertx, metrics,
                     MutualTlsChannelSecurity.of(internalTls.orElseThrow(), config.cluster().peerIdentityField(),
                             config.cluster().allowedPeers()));
             routes = cluster.routes();

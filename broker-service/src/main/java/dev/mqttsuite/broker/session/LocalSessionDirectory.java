@@ -169,14 +169,13 @@ public final class LocalSessionDirectory implements SessionDirectory {
      * Ends a session that moves to another broker and returns its state ({@link Session#handOver}); null when it is
      * no longer the registered one or still connected (the caller detaches the connection first).
      */
-    public SessionState handOver(Session session, long nowMillis) {
+    public SessionState handOver(Session session, long nowMillis, boolean moved) {
         SessionState[] state = new SessionState[1];
         sessions.computeIfPresent(session.clientId(), (id, current) -> {
             if (current != session || session.isConnected()) {
                 return current;
             }
-            session.retire();
-            state[0] = session.handOver(nowMillis);
+            state[0] = session.handOver(nowMillis, moved); // journals its end (retires it) under its lock
             return null;
         });
         if (state[0] != null) {

@@ -203,9 +203,17 @@ public final class Session {
 
     /** Marks the session ended: it accepts no more messages. Returns deliveries that must go elsewhere. */
     public synchronized List<Delivery> end() {
+        return end(false);
+    }
+
+    private List<Delivery> end(boolean handedOver) {
         ended = true;
         if (logged) {
-            journal.ended(this);
+            if (handedOver) {
+                journal.handedOver(this);
+            } else {
+                journal.ended(this);
+            }
             logged = false;
         }
         if (droppedMessages > 0 && metrics != null) {
@@ -622,15 +630,17 @@ public final class Session {
      * Hands the session over to another broker: its state, then its end here, in one step under its lock, so that no
      * message enqueued meanwhile is lost between the two. Deliveries of shared subscriptions travel with the state
      * (they are not given to another member). Null when it ended already.
+     *
+     * @param moved the state goes on at the new owner ({@link SessionJournal#handedOver}); false: it is discarded
      */
-    public synchronized SessionState handOver(long nowMillis) {
+    public synchronized SessionState handOver(long nowMillis, boolean moved) {
         SessionState state = state(nowMillis);
         if (state == null) {
             return null;
         }
         queue.removeIf(d -> d.sharedGroup != null);
         inflight.takeUnreleasedShared();
-        end();
+        end(moved);
         return state;
     }
 

@@ -55,6 +55,14 @@ public interface SessionJournal {
     default void ended(Session session) {
     }
 
+    /**
+     * The session moved to another broker with its state (a cluster takeover): it ends here. A replicated journal
+     * keeps the replica, which the new owner takes over (docs/adr/0017, "Takeover"); the default is {@link #ended}.
+     */
+    default void handedOver(Session session) {
+        ended(session);
+    }
+
     default void subscribed(Session session, SubscriptionTopic topic, SubscriptionOptions options) {
     }
 

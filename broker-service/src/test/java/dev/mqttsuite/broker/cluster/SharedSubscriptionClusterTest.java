@@ -73,7 +73,7 @@ class SharedSubscriptionClusterTest {
                     "broker.cluster.grpc-port", "0",
                     "broker.cluster.members", "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1],
                     "broker.cluster.failure-timeout", "4s", "broker.cluster.join-timeout", "1s"));
-            cluster = BrokerCluster.start(config.cluster(), config.limits().maxTopicLevels(), vertx, metrics);
+            cluster = BrokerCluster.start(config.cluster(), config.limits(), vertx, metrics);
             core = new BrokerAssembly(config, metrics, new AnonymousAuthenticator(), new InMemoryRetainedStore(),
                     cluster.routes(), SessionJournal.IN_MEMORY, cluster.forwarder());
             cluster.attach(core.sessions(), SessionJournal.IN_MEMORY);

@@ -301,6 +301,18 @@ public final class HazelcastRoutes implements ClusterRouteTable.Announcer, AutoC
      */
     @Override
     public void close() {
+        close(true);
+    }
+
+    /**
+     * Stops announcing and following routes.
+     *
+     * @param withdraw remove this broker's routes now; false when its persistent sessions live on in replicas: the
+     *     survivors then hold its routes until one of them adopted the sessions, as after a crash (docs/adr/0017,
+     *     "Graceful leave"). Withdrawn routes would let a message published meanwhile be acknowledged with no session
+     *     reached: lost.
+     */
+    public void close(boolean withdraw) {
         closed = true;
         table.announceTo(filter -> { });
         try {
@@ -309,7 +321,9 @@ public final class HazelcastRoutes implements ClusterRouteTable.Announcer, AutoC
                     if (listenerId != null) {
                         routes.removeEntryListener(listenerId);
                     }
-                    routes.removeAll(Predicates.equal("this", memberId));
+                    if (withdraw) {
+                        routes.removeAll(Predicates.equal("this", memberId));
+                    }
                 }
             }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

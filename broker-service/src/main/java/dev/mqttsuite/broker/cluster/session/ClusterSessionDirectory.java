@@ -154,7 +154,12 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
                     return fromReplica(clientId, discard, previous, epoch, previous.nodeId()
                             + " did not hand it over (" + failure + ")");
                 }
-                return CompletableFuture.completedFuture(!discard && state != null && adopt(state));
+                boolean restored = !discard && state != null && adopt(state);
+                if (restored && expiryInterval == 0 && replication != null) {
+                    // it outlives no connection from now on: the replica the previous owner left goes (ADR 0017)
+                    replication.drop(clientId, epoch);
+                }
+                return CompletableFuture.completedFuture(restored);
             }).thenCompose(restored -> restored).thenCompose(restored -> attachHere(clientId,
                     cleanStart || !restored, connection, expiryInterval, principal, epoch));
         });
@@ -228,7 +233,7 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
         if (connection != null && local.detach(session, connection)) {
             evictor.evict(connection, !discard);
         }
-        SessionState state = local.handOver(session, System.currentTimeMillis());
+        SessionState state = local.handOver(session, System.currentTimeMillis(), !discard);
         if (holding != null) {
             held.remove(clientId, holding); // after the end's records: they carry this broker's epoch (ADR 0017)
         }

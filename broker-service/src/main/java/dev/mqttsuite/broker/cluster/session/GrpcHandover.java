@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.time.Duration;
@@ -22,6 +23,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class GrpcHandover implements ClusterSessionDirectory.Handover {
 
+    /** The largest session state a takeover reply may carry (protobuf's own limit is 2 GiB). */
+    static final long MAX_STATE_BYTES = Integer.MAX_VALUE - 1024;
+
     private final Vertx vertx;
     private final GrpcClient client;
     private final String localNode;
@@ -30,7 +34,10 @@ public final class GrpcHandover implements ClusterSessionDirectory.Handover {
 
     public GrpcHandover(Vertx vertx, HttpClientOptions options, String localNode, Duration timeout) {
         this.vertx = vertx;
-        this.client = GrpcClient.client(vertx, options);
+        // a session's state comes in one reply: its queue may hold up to broker.session.max-queued-bytes, well above
+        // gRPC's 256 KiB default; the peer is an authenticated broker sending what it holds in memory itself
+        this.client = GrpcClient.client(vertx, new GrpcClientOptions().setTransportOptions(options)
+                .setMaxMessageSize(MAX_STATE_BYTES));
         this.localNode = localNode;
         this.timeout = timeout;
     }

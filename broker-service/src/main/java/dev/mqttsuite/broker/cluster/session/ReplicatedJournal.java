@@ -47,6 +47,15 @@ public final class ReplicatedJournal implements SessionJournal {
         replica.ended(session);
     }
 
+    /**
+     * The session ends here but lives on at its new owner: the replica is not told (an Ended record would delete it),
+     * so that if the state sent over gRPC never arrives the new owner still takes the session from the replica.
+     */
+    @Override
+    public void handedOver(Session session) {
+        local.ended(session);
+    }
+
     @Override
     public void subscribed(Session session, SubscriptionTopic topic, SubscriptionOptions options) {
         local.subscribed(session, topic, options);

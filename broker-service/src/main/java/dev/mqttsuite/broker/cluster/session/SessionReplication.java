@@ -71,6 +71,14 @@ public final class SessionReplication implements AutoCloseable {
         replicator.reset(clientId, epoch, state);
     }
 
+    /**
+     * The replica of a session handed over to this broker goes, under this broker's claim at {@code epoch}: the session
+     * no longer outlives its connection (a persistent one rewrites its replica when its connection attaches).
+     */
+    void drop(String clientId, long epoch) {
+        replicator.drop(clientId, epoch);
+    }
+
     /** Sends what is queued, then stops (the replicas stay for the survivors). */
     @Override
     public void close() {

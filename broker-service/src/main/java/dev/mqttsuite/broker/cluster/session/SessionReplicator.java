@@ -133,6 +133,12 @@ public final class SessionReplicator extends RecordingJournal implements AutoClo
         queue.add(new Reset(clientId, epoch, state, appended.incrementAndGet()));
     }
 
+    /** Deletes a session's replica under this broker's claim at {@code epoch} (older writers are fenced by it). */
+    void drop(String clientId, long epoch) {
+        pending.incrementAndGet();
+        queue.add(new Item(new LogRecord.Ended(clientId), epoch, appended.incrementAndGet()));
+    }
+
     /**
      * Completes when the records this thread appended since its previous barrier are accepted by their replicas (the
      * publisher's records, appended on its event loop just before), and fails if one of them was refused or lost.

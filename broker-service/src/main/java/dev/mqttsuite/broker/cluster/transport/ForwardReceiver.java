@@ -15,6 +15,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,15 @@ public final class ForwardReceiver {
     private final Map<String, Long> routedUpTo = new ConcurrentHashMap<>();
     private volatile Router router;
     private volatile SessionJournal journal = SessionJournal.IN_MEMORY;
+
+    /**
+     * The options of the gRPC server the peers forward to: a frame is one batch ({@code batchBytes}), or one message
+     * bigger than a batch (up to {@code maxPacketSize}), with room for its envelope. gRPC's default of 256 KiB would
+     * fail the stream at the first message larger than that.
+     */
+    public static GrpcServerOptions serverOptions(int maxPacketSize, int batchBytes) {
+        return new GrpcServerOptions().setMaxMessageSize((long) Math.max(maxPacketSize, batchBytes) + 65_536);
+    }
 
     public ForwardReceiver(Vertx vertx, MeterRegistry registry) {
         this.vertx = vertx;

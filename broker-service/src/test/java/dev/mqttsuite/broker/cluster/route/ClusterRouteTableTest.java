@@ -192,6 +192,25 @@ class ClusterRouteTableTest {
     }
 
     @Test
+    void givenBrokerWithReplicatedSessionsThatLeavesGracefully_thenItsRoutesAreHeldUntilTheSurvivorsAdoptedThem() {
+        java.util.concurrent.CompletableFuture<Void> adopted = new java.util.concurrent.CompletableFuture<>();
+        b.routes().departureGate(memberId -> adopted);
+        a.table().subscribe(session("s1"), SubscriptionTopic.parse("orders/#"), QOS1);
+        await("route reaches B").atMost(PROPAGATION).until(() -> b.membersFor("orders/1").size() == 1);
+        String leaving = a.member().memberId();
+
+        a.routes().close(false); // docs/adr/0017 "Graceful leave": not withdrawn, so nothing is acked into a gap
+        a.member().close();
+
+        await("A left").atMost(PROPAGATION).until(() -> b.member().size() == 1);
+        assertThat(b.membersFor("orders/1")).as("held while the survivors adopt A's sessions: QoS 1/2 refused, not lost")
+                .containsExactly(leaving);
+        adopted.complete(null);
+        await("released after the adoption pass").atMost(PROPAGATION)
+                .until(() -> b.membersFor("orders/1").isEmpty());
+    }
+
+    @Test
     void givenRoutesBeforeAThirdBrokerJoins_thenItLoadsThemAtStart() throws Exception {
         a.table().subscribe(session("s1"), SubscriptionTopic.parse("late/+"), QOS1);
         await("route stored").atMost(PROPAGATION)

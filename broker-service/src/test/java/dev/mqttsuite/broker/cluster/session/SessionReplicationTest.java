@@ -178,6 +178,8 @@ class SessionReplicationTest {
     private final List<SessionReplication> replications = new ArrayList<>();
     private final TestMembers members = new TestMembers(3);
     private volatile boolean handoverReachable = true;
+    /** The previous owner hands the session over, but its reply never arrives (too large, connection lost). */
+    private volatile boolean replyLost;
 
     private record Node(ClusterMember member, LocalRouteTable routes, ClusterSessionDirectory sessions,
             List<String> adopted) {
@@ -196,10 +198,15 @@ class SessionReplicationTest {
                     ended -> ended.subscriptions().keySet().forEach(topic -> routes.unsubscribe(ended, topic)),
                     orphan -> { });
             ClusterSessionDirectory sessions = new ClusterSessionDirectory(local, (connection, continues) -> { },
-                    routes, member, (owner, clientId, epoch, discard) -> handoverReachable
-                            ? CompletableFuture.completedFuture(byMember.get(owner.memberId()).handOver(clientId,
-                                    epoch, discard))
-                            : CompletableFuture.failedFuture(new IllegalStateException("unreachable")),
+                    routes, member, (owner, clientId, epoch, discard) -> {
+                        if (!handoverReachable) {
+                            return CompletableFuture.failedFuture(new IllegalStateException("unreachable"));
+                        }
+                        byte[] state = byMember.get(owner.memberId()).handOver(clientId, epoch, discard);
+                        return replyLost
+                                ? CompletableFuture.failedFuture(new IllegalStateException("reply lost: " + state))
+                                : CompletableFuture.completedFuture(state);
+                    },
                     Duration.ofSeconds(2), replication);
             byMember.put(member.memberId(), sessions);
             List<String> adopted = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -239,6 +246,19 @@ class SessionReplicationTest {
     /** What the publisher's PUBACK waits for: the owner's journal, replica included. */
     private static void acknowledged(Session session) throws Exception {
         session.journaled().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** A persistent session on {@code node}, subscribed to {@link #TOPIC}, offline with {@code queued} acknowledged. */
+    private static Session offlineSession(Node node, String clientId, String... queued) throws Exception {
+        StubSessionListener connection = new StubSessionListener();
+        Session session = connect(node, clientId, connection).session();
+        session.putSubscription(TOPIC, QOS1);
+        node.sessions().detach(session, connection);
+        for (String payload : queued) {
+            session.enqueue(delivery(payload), null);
+        }
+        acknowledged(session);
+        return session;
     }
 
     @Test
@@ -296,6 +316,37 @@ class SessionReplicationTest {
                 .as("the stale owner's replica writes are fenced by the newer epoch: no PUBACK from it")
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(SessionJournal.NotDurable.class);
+    }
+
+    @Test
+    void givenTakeoverWhoseReplyIsLost_whenClaimedElsewhere_thenTheSessionComesFromTheReplicaTheOldOwnerKept()
+            throws Exception {
+        List<Node> nodes = cluster(2);
+        Node a = nodes.get(0);
+        offlineSession(a, "k4", "q1", "q2");
+        replyLost = true; // A ends the session and sends its state, which never arrives
+
+        SessionDirectory.Attach onB = connect(nodes.get(1), "k4", new StubSessionListener());
+
+        assertThat(a.sessions().get("k4")).as("the old owner handed the session over").isNull();
+        assertThat(onB.sessionPresent()).as("taken from the replica, which a handover does not delete").isTrue();
+        assertThat(onB.session().queuedMessages()).as("every acknowledged message").isEqualTo(2);
+        assertThat(onB.session().subscriptions()).containsEntry(TOPIC, QOS1);
+    }
+
+    @Test
+    void givenSessionHandedOver_whenItContinuesWithoutExpiry_thenItsReplicaGoes() throws Exception {
+        List<Node> nodes = cluster(2);
+        offlineSession(nodes.get(0), "k5", "q1");
+        var replicas = nodes.get(1).member().hazelcast().<String, Replica>getMap(ClusterMember.REPLICAS_MAP);
+        assertThat(replicas.containsKey("k5")).isTrue();
+
+        SessionDirectory.Attach onB = nodes.get(1).sessions().attach("k5", false, new StubSessionListener(), 0,
+                "alice").toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(onB.sessionPresent()).as("handed over over gRPC [MQTT-3.2.2-3]").isTrue();
+        await("the replica of a session that no longer outlives its connection goes").atMost(PROPAGATION)
+                .until(() -> !replicas.containsKey("k5"));
     }
 
     @Test

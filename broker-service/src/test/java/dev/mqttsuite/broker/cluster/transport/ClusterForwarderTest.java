@@ -80,7 +80,8 @@ class ClusterForwarderTest {
         receiver = new ForwardReceiver(vertx, registry);
         receiver.attach(new Router(receiverRoutes, metrics, s -> Permissions.ALL),
                 dev.mqttsuite.broker.session.SessionJournal.IN_MEMORY);
-        GrpcServer grpc = GrpcServer.server(vertx);
+        GrpcServer grpc = GrpcServer.server(vertx, ForwardReceiver.serverOptions(
+                config.limits().maxPacketSize(), config.cluster().forward().batchBytes()));
         grpc.callHandler(BrokerClusterGrpc.getForwardMethod(), receiver::open);
         server = vertx.createHttpServer(ChannelSecurity.PLAINTEXT.serverOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(grpc);
@@ -138,6 +139,20 @@ class ClusterForwarderTest {
         assertThat(two.received).containsExactlyElementsOf(expected);
         assertThat(receiver.receivedCount()).as("one copy per peer, not per subscriber").isEqualTo(500);
         assertThat(meter("mqtt.cluster.forward.messages")).isEqualTo(500);
+    }
+
+    @Test
+    void givenMessagesAsLargeAsTheMaximumPacket_thenTheyCrossToThePeerAndTheStreamStaysUp() {
+        RecordingSubscriber one = subscribe("one", "big/#");
+        remote.add(PEER, "big/#");
+        String large = "x".repeat(config.limits().maxPacketSize() - 1024); // above gRPC's 256 KiB default frame
+
+        forwarder.forward(message("big/1", large, 1)).toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
+        forwarder.forward(message("big/2", "small", 1)).toCompletableFuture().orTimeout(20, TimeUnit.SECONDS).join();
+
+        await().atMost(WAIT).until(() -> one.received.size() == 2);
+        assertThat(one.received).containsExactly(large, "small");
+        assertThat(forwarder.connectedPeers()).as("the stream survived the large frame").isEqualTo(1);
     }
 
     @Test
