@@ -58,7 +58,7 @@ class TestBroker {
         return this;
     }
 
-    /** A connected session of {@code clientId} subscribed to {@code filter} at QoS 1, delivering to {@code listener}. */
+    /** A connected session of {@code clientId} subscribed to {@code filter} at QoS 1, sending to {@code listener}. */
     Session subscribe(String clientId, String filter, SessionListener listener) {
         Session session = new Session(clientId, SessionLimits.from(config), metrics);
         session.attach(listener, 0);
