@@ -7,6 +7,7 @@ import dev.mqttsuite.broker.cluster.route.RemoteRoutes;
 import dev.mqttsuite.broker.cluster.session.ClusterSessionDirectory;
 import dev.mqttsuite.broker.cluster.session.GrpcHandover;
 import dev.mqttsuite.broker.cluster.session.SessionReplication;
+import dev.mqttsuite.broker.cluster.stats.HazelcastClusterCounts;
 import dev.mqttsuite.broker.cluster.transport.ChannelSecurity;
 import dev.mqttsuite.broker.cluster.transport.ClusterForwarder;
 import dev.mqttsuite.broker.cluster.transport.ForwardReceiver;
@@ -20,6 +21,7 @@ import dev.mqttsuite.broker.session.OfflineSessionEvents;
 import dev.mqttsuite.broker.session.SessionDirectory;
 import dev.mqttsuite.broker.session.SessionJournal;
 import dev.mqttsuite.broker.session.SessionScope;
+import dev.mqttsuite.broker.sys.ClusterCounts;
 import dev.mqttsuite.cluster.v1.BrokerClusterGrpc;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -61,6 +63,7 @@ public final class BrokerCluster implements AutoCloseable {
     private final SessionReplication replication; // null with broker.cluster.replication.enabled=false
     private volatile ClusterSessionDirectory sessions;
     private volatile boolean attached;
+    private HazelcastClusterCounts sysCounts; // created by the first sysCounts call ($SYS on)
 
     private BrokerCluster(BrokerConfig.Cluster config, String nodeId, ClusterMember member, ClusterRouteTable routes,
             RemoteRoutes remote, HazelcastRoutes hazelcastRoutes, ClusterForwarder forwarder, ForwardReceiver receiver,
@@ -225,6 +228,17 @@ public final class BrokerCluster implements AutoCloseable {
         }
         receiver.attach(new Router(routes, metrics, sessions::deliveryPermissions), journal);
         attached = true;
+    }
+
+    /**
+     * Where this broker shares its {@code $SYS} figures and reads the others' ({@code $SYS/cluster/...}, published
+     * every {@code interval}); started by the first call. Blocks (startup thread).
+     */
+    public synchronized ClusterCounts sysCounts(Duration interval) {
+        if (sysCounts == null) {
+            sysCounts = new HazelcastClusterCounts(member, HazelcastClusterCounts.ttlFor(interval)).start();
+        }
+        return sysCounts;
     }
 
     /** Ready: joined, routes loaded, routing what peers forward. */

@@ -450,7 +450,7 @@ public interface BrokerConfig {
     }
 
     interface Sys {
-        /** Interval of the $SYS/broker/... statistics; 0 disables them. */
+        /** Interval of the $SYS/broker/... statistics (and, in a cluster, $SYS/cluster/...); 0 disables them. */
         @WithDefault("10s")
         Duration interval();
     }

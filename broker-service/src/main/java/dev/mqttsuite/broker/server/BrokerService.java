@@ -143,7 +143,8 @@ public class BrokerService {
         long sysMillis = config.sys().interval().toMillis();
         if (sysMillis > 0) {
             SysTopicsPublisher sys = new SysTopicsPublisher(core.metrics(), core.sessions(), core.routes(),
-                    core.retainedStore(), core.publisher(), core.startedAtMillis(), version);
+                    core.retainedStore(), core.publisher(), core.startedAtMillis(), version,
+                    cluster != null ? cluster.sysCounts(config.sys().interval()) : null); // + $SYS/cluster/...
             sysTimer = vertx.setPeriodic(sysMillis, id -> sys.publishNow());
         }
     }

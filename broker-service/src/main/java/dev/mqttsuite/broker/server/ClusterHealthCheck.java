@@ -1,6 +1,7 @@
 package dev.mqttsuite.broker.server;
 
 import dev.mqttsuite.broker.cluster.BrokerCluster;
+import dev.mqttsuite.broker.config.BrokerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -8,7 +9,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once this broker joined its cluster and routes what peers forward; always up when the cluster is off. */
+/**
+ * Ready once this broker joined its cluster, loaded the routes and routes what peers forward; down while it is still
+ * joining; always up when the cluster is off.
+ */
 @Readiness
 @ApplicationScoped
 public class ClusterHealthCheck implements HealthCheck {
@@ -16,12 +20,16 @@ public class ClusterHealthCheck implements HealthCheck {
     @Inject
     BrokerService broker;
 
+    @Inject
+    BrokerConfig config;
+
     @Override
     public HealthCheckResponse call() {
         BrokerCluster cluster = broker.cluster();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("cluster");
         if (cluster == null) {
-            return response.up().withData("enabled", false).build();
+            boolean enabled = config.cluster().enabled(); // enabled: not joined yet
+            return response.status(!enabled).withData("enabled", enabled).build();
         }
         return response.status(cluster.isReady())
                 .withData("enabled", true)

@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * Publishes broker statistics under {@code $SYS/broker/...} every {@code broker.sys.interval}, the topics
  * Mosquitto's users know. They are routed live (QoS 0, not stored in the retained store, because several brokers
- * share that store and would overwrite each other's figures).
+ * share that store and would overwrite each other's figures). A cluster member also shares its figures through
+ * {@link ClusterCounts} and publishes the cluster-wide totals and every member's figures under
+ * {@code $SYS/cluster/...} ({@link ClusterSysTopics}); a single broker publishes no cluster topics.
  */
 public final class SysTopicsPublisher {
 
@@ -26,9 +28,18 @@ public final class SysTopicsPublisher {
     private final MessagePublisher publisher;
     private final long startedAtMillis;
     private final String version;
+    private final ClusterCounts cluster; // null: a single broker
 
     public SysTopicsPublisher(BrokerMetrics metrics, SessionDirectory sessions, RouteTable routes,
             RetainedStore retained, MessagePublisher publisher, long startedAtMillis, String version) {
+        this(metrics, sessions, routes, retained, publisher, startedAtMillis, version, null);
+    }
+
+    /** As the other constructor; {@code cluster} (null: none) also gets the {@code $SYS/cluster/...} topics. */
+    public SysTopicsPublisher(BrokerMetrics metrics, SessionDirectory sessions, RouteTable routes,
+            RetainedStore retained, MessagePublisher publisher, long startedAtMillis, String version,
+            ClusterCounts cluster) {
+        this.cluster = cluster;
         this.metrics = metrics;
         this.sessions = sessions;
         this.routes = routes;
@@ -38,7 +49,7 @@ public final class SysTopicsPublisher {
         this.version = version;
     }
 
-    /** The current figures by topic. */
+    /** The current figures by topic; a cluster member shares its own with the others on the way. */
     public Map<String, String> snapshot() {
         BrokerMetrics m = metrics;
         Map<String, String> values = new LinkedHashMap<>();
@@ -56,9 +67,20 @@ public final class SysTopicsPublisher {
         values.put("$SYS/broker/retained messages/count", Long.toString(retained.count()));
         // Losses to queue limits, per session that lost messages (at most 1000 topics per interval).
         m.sessionDrops().entrySet().stream().limit(1000).forEach(e -> values.put(
-                "$SYS/broker/sessions/" + e.getKey().replaceAll("[/+#\\u0000]", "_") + "/messages/dropped",
+                "$SYS/broker/sessions/" + topicLevel(e.getKey()) + "/messages/dropped",
                 Long.toString(e.getValue())));
+        if (cluster != null) {
+            NodeCounts own = new NodeCounts(cluster.nodeId(), m.connectionCount(), sessions.size(), routes.size(),
+                    m.messagesReceived(), m.messagesSent());
+            cluster.share(own);
+            ClusterSysTopics.put(values, cluster.members(), cluster.nodes());
+        }
         return values;
+    }
+
+    /** {@code name} as one topic level: '/', '+', '#' and U+0000 become '_'. */
+    static String topicLevel(String name) {
+        return name.replaceAll("[/+#\\u0000]", "_");
     }
 
     public void publishNow() {

@@ -3,34 +3,20 @@ package dev.mqttsuite.broker.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.mqttsuite.broker.auth.AnonymousAuthenticator;
 import dev.mqttsuite.broker.auth.Permissions;
 import dev.mqttsuite.broker.cluster.member.TestMembers;
-import dev.mqttsuite.broker.cluster.transport.ClusterForwarder;
-import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.message.PublishProperties;
-import dev.mqttsuite.broker.metrics.BrokerMetrics;
-import dev.mqttsuite.broker.retained.InMemoryRetainedStore;
 import dev.mqttsuite.broker.routing.Router;
-import dev.mqttsuite.broker.server.BrokerAssembly;
-import dev.mqttsuite.broker.server.BrokerConfigValidatorTest;
 import dev.mqttsuite.broker.session.Delivery;
 import dev.mqttsuite.broker.session.Session;
-import dev.mqttsuite.broker.session.SessionJournal;
-import dev.mqttsuite.broker.session.SessionLimits;
-import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.broker.support.RecordingSubscriber;
-import dev.mqttsuite.topic.SubscriptionTopic;
 import dev.mqttsuite.topic.TopicName;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +35,6 @@ import org.junit.jupiter.api.Timeout;
 class SharedSubscriptionClusterTest {
 
     private static final String GROUP = "$share/workers/jobs/#";
-    private static final SubscriptionOptions QOS1 = new SubscriptionOptions(1, false, false, 0, 0);
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final String clusterName = "shared-" + UUID.randomUUID().toString().substring(0, 8);
@@ -58,35 +43,17 @@ class SharedSubscriptionClusterTest {
     private Node a;
     private Node b;
 
-    /** One broker: its cluster membership and its core. */
-    private final class Node {
-        final Vertx vertx = Vertx.vertx();
-        final BrokerMetrics metrics = new BrokerMetrics(new SimpleMeterRegistry());
-        final BrokerConfig config;
-        final BrokerCluster cluster;
-        final BrokerAssembly core;
+    /** One broker, attached, with what these tests do on it. */
+    private final class Node extends TestBroker {
 
         Node(int index) {
-            config = BrokerConfigValidatorTest.config(Map.of("broker.cluster.enabled", "true",
-                    "broker.cluster.name", clusterName, "broker.cluster.node-id", "node-" + (index + 1),
-                    "broker.cluster.host", "127.0.0.1", "broker.cluster.port", Integer.toString(ports[index]),
-                    "broker.cluster.grpc-port", "0",
-                    "broker.cluster.members", "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1],
-                    "broker.cluster.failure-timeout", "4s", "broker.cluster.join-timeout", "1s"));
-            cluster = BrokerCluster.start(config.cluster(), config.limits(), vertx, metrics);
-            core = new BrokerAssembly(config, metrics, new AnonymousAuthenticator(), new InMemoryRetainedStore(),
-                    cluster.routes(), SessionJournal.IN_MEMORY, cluster.forwarder());
-            cluster.attach(core.sessions(), SessionJournal.IN_MEMORY);
+            super(clusterName, ports, index);
+            attach();
         }
 
         Member subscribe(String clientId, String filter) {
-            Session session = new Session(clientId, SessionLimits.from(config), metrics);
             RecordingSubscriber subscriber = new RecordingSubscriber();
-            session.attach(subscriber, 0);
-            SubscriptionTopic topic = SubscriptionTopic.parse(filter);
-            session.putSubscription(topic, QOS1);
-            core.routes().subscribe(session, topic, QOS1);
-            return new Member(session, subscriber);
+            return new Member(subscribe(clientId, filter, subscriber), subscriber);
         }
 
         /** The brokers this one knows with members of {@link #GROUP}. */
@@ -106,11 +73,6 @@ class SharedSubscriptionClusterTest {
             }
             return accepted;
         }
-
-        void close() {
-            cluster.close();
-            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
-        }
     }
 
     private record Member(Session session, RecordingSubscriber subscriber) {
@@ -126,22 +88,12 @@ class SharedSubscriptionClusterTest {
         b = new Node(1);
         nodes.add(b);
         await("two members, streams open both ways").atMost(WAIT).until(() -> a.cluster.members() == 2
-                && b.cluster.members() == 2 && connectedPeers(a) == 1 && connectedPeers(b) == 1);
+                && b.cluster.members() == 2 && a.connectedPeers() == 1 && b.connectedPeers() == 1);
     }
 
     @AfterEach
     void stop() {
-        nodes.forEach(node -> {
-            try {
-                node.close();
-            } catch (RuntimeException e) {
-                // already closed by the test
-            }
-        });
-    }
-
-    private static int connectedPeers(Node node) {
-        return ((ClusterForwarder) node.cluster.forwarder()).connectedPeers();
+        TestBroker.closeAll(nodes);
     }
 
     private static int queued(Member member) {

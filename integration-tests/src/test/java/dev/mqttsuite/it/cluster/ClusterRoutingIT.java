@@ -12,8 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * Three broker processes on 127.0.0.1 forming one cluster (broker.cluster.enabled=true): a message published on one
  * broker reaches the subscribers on the others at QoS 0, 1 and 2, each exactly once and in publish order, and it
  * crosses to each broker once however many subscribers it has there; a broker killed with SIGKILL has its routes
- * removed by the survivors, which keep serving each other.
+ * removed by the survivors, which keep serving each other. Each broker publishes the cluster-wide figures under
+ * {@code $SYS/cluster/...}, and a dead broker's drop out of them.
  */
 @Timeout(180)
 class ClusterRoutingIT {
@@ -126,5 +131,64 @@ class ClusterRoutingIT {
                 .containsExactlyElementsOf(after);
         assertThat(Http.metric(http(1), "mqtt_cluster_forward_queued", "peer=\"broker-3\""))
                 .as("the dead peer's meters and queue are gone").isZero();
+    }
+
+    /** The latest $SYS figures a watcher received, by topic, and how many rounds (one per interval and broker). */
+    private record SysWatch(Mqtt5BlockingClient.Mqtt5Publishes publishes, Map<String, String> latest,
+            AtomicInteger rounds) {
+
+        SysWatch(Mqtt5BlockingClient.Mqtt5Publishes publishes) {
+            this(publishes, new ConcurrentHashMap<>(), new AtomicInteger());
+        }
+
+        /** Reads what arrived until {@code done} holds of the latest figures. */
+        void until(String what, Predicate<Map<String, String>> done) {
+            org.awaitility.Awaitility.await(what).atMost(SETTLE).until(() -> {
+                Optional<Mqtt5Publish> next;
+                while ((next = publishes.receive(100, TimeUnit.MILLISECONDS)).isPresent()) {
+                    String topic = next.get().getTopic().toString();
+                    latest.put(topic, new String(next.get().getPayloadAsBytes(), StandardCharsets.UTF_8));
+                    if (topic.equals("$SYS/cluster/members")) { // the first topic of a round
+                        rounds.incrementAndGet();
+                    }
+                }
+                return done.test(latest);
+            });
+        }
+
+        /** Forgets what was received: what arrives next is figures published from now on. */
+        void clear() {
+            latest.clear();
+            rounds.set(0);
+        }
+    }
+
+    @Test
+    void givenThreeBrokers_thenASysClusterWatcherOnOneSeesTheClientsOfAll_andADeadBrokersFiguresDropOut() {
+        cluster = new ClusterNodes(3, Map.of("BROKER_SYS_INTERVAL", "1s"));
+        Mqtt5BlockingClient watcher = connect(1, "sys-watcher-on-1");
+        SysWatch sys = new SysWatch(Listen.listen(watcher));
+        watcher.subscribeWith().topicFilter("$SYS/cluster/#").send();
+        connect(2, "client-on-2a");
+        connect(2, "client-on-2b");
+        connect(3, "client-on-3");
+
+        sys.until("broker 1 publishes the connections of all three brokers", latest ->
+                "4".equals(latest.get("$SYS/cluster/clients/connected"))
+                        && "2".equals(latest.get("$SYS/cluster/nodes/broker-2/clients/connected"))
+                        && "1".equals(latest.get("$SYS/cluster/nodes/broker-3/clients/connected")));
+        assertThat(sys.latest()).containsEntry("$SYS/cluster/members", "3")
+                .containsEntry("$SYS/cluster/nodes/broker-1/clients/connected", "1")
+                .containsKeys("$SYS/cluster/clients/total", "$SYS/cluster/subscriptions/count",
+                        "$SYS/cluster/messages/received", "$SYS/cluster/messages/sent");
+
+        cluster.kill(3);
+        sys.until("broker 1 counts two members", latest -> "2".equals(latest.get("$SYS/cluster/members")));
+        sys.clear();
+        sys.until("a whole round published after broker 3 was dropped", latest -> sys.rounds().get() >= 2);
+        assertThat(sys.latest()).as("the dead broker's figures are gone").containsEntry("$SYS/cluster/members", "2")
+                .containsEntry("$SYS/cluster/clients/connected", "3")
+                .containsEntry("$SYS/cluster/nodes/broker-2/clients/connected", "2")
+                .doesNotContainKey("$SYS/cluster/nodes/broker-3/clients/connected");
     }
 }
