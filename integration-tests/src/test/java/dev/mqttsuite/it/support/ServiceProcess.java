@@ -109,6 +109,11 @@ public final class ServiceProcess implements AutoCloseable {
                     .toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", app.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+            if (module.equals("broker-service") && !environment.containsKey("BROKER_SESSION_DATA_DIR")) {
+                // its data (sessions, the bootstrap admin password) in a temporary directory kept across restarts,
+                // never in the working tree
+                environment.put("BROKER_SESSION_DATA_DIR", Files.createTempDirectory(name + "-data").toString());
+            }
             builder.environment().putAll(environment);
             process = builder.start();
         } catch (IOException e) {
