@@ -112,7 +112,23 @@ public class ServiceRetainedStore implements RetainedStore {
     }
 
     private void send(Message message, CompletableFuture<Void> done, Runnable finished) {
-        stub.withDeadlineAfter(config.retained().timeout().toMillis(), TimeUnit.MILLISECONDS).withWaitForReady()
+        send(message, done, finished, System.nanoTime() + config.retained().timeout().toNanos(), true);
+    }
+
+    /**
+     * A failure that says the store never processed the call: the connection was refused or went away (an HTTP/2
+     * GOAWAY names the streams it did not take). Such a put is sent once more within its deadline; a deadline that
+     * expired is not retried (the store may have stored it).
+     */
+    static boolean neverProcessed(Status status) {
+        return status.getCode() == Status.Code.UNAVAILABLE || (status.getCode() == Status.Code.INTERNAL
+                && String.valueOf(status.getDescription()).contains("GOAWAY"));
+    }
+
+    private void send(Message message, CompletableFuture<Void> done, Runnable finished, long deadlineNanos,
+            boolean mayRetry) {
+        long left = deadlineNanos - System.nanoTime();
+        stub.withDeadlineAfter(Math.max(1, left), TimeUnit.NANOSECONDS).withWaitForReady()
                 .put(PutRequest.newBuilder().setMessage(toProto(message)).build(), new StreamObserver<PutReply>() {
                     @Override
                     public void onNext(PutReply reply) {
@@ -121,11 +137,17 @@ public class ServiceRetainedStore implements RetainedStore {
 
                     @Override
                     public void onError(Throwable failure) {
-                        finished.run();
                         if (channel instanceof ManagedChannel managed) {
                             managed.resetConnectBackoff(); // the store is usually back within seconds
                         }
                         Status status = Status.fromThrowable(failure);
+                        if (mayRetry && neverProcessed(status) && deadlineNanos - System.nanoTime() > 0) {
+                            LOG.debugf("Retained put of %s not processed (%s): sending it once more",
+                                    message.topic(), status);
+                            send(message, done, finished, deadlineNanos, false);
+                            return;
+                        }
+                        finished.run();
                         done.completeExceptionally(status.getCode() == Status.Code.RESOURCE_EXHAUSTED
                                 ? new QuotaExceeded(String.valueOf(status.getDescription())) : failure);
                     }

@@ -47,7 +47,7 @@ public final class RetainedStack implements AutoCloseable {
                 .env("BROKER_MQTT_HOST", "127.0.0.1")
                 .env("BROKER_AUTH_ALLOW_ANONYMOUS", "true")
                 .env("BROKER_RETAINED_BACKEND", "service")
-                .env("BROKER_RETAINED_TIMEOUT", "2s")
+                .env("BROKER_RETAINED_TIMEOUT", "5s") // the first put opens the mutual-TLS channel: slow on a loaded CI machine
                 .env("QUARKUS_GRPC_CLIENTS_RETAINED_HOST", "127.0.0.1")
                 .env("QUARKUS_GRPC_CLIENTS_RETAINED_PORT", Integer.toString(storePort));
     }

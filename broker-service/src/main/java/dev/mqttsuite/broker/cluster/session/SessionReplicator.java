@@ -13,9 +13,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -224,6 +226,7 @@ public final class SessionReplicator extends RecordingJournal implements AutoClo
                 default -> throw new IllegalStateException("unexpected " + item);
             }
         }
+        batches.values().removeIf(batch -> coalesce(batch.records) && batch.records.isEmpty() && batch.reset == null);
         if (!batches.isEmpty()) {
             send(batches);
         }
@@ -238,6 +241,30 @@ public final class SessionReplicator extends RecordingJournal implements AutoClo
         }
         long now = System.nanoTime();
         failed.values().removeIf(at -> now - at > FAILURE_MEMORY_NANOS);
+    }
+
+    /**
+     * Removes the records of every message that was queued and completed within this round (an online subscriber
+     * acknowledged it before the round left): the replica never needs it, and an acknowledgement waiting for this round
+     * is satisfied because the message was delivered. Returns whether anything was removed.
+     */
+    static boolean coalesce(List<LogRecord> records) {
+        Set<Long> queued = new HashSet<>();
+        Set<Long> done = new HashSet<>();
+        for (LogRecord record : records) {
+            if (record instanceof LogRecord.Queued q) {
+                queued.add(q.id());
+            } else if (record instanceof LogRecord.Completed c && queued.contains(c.id())) {
+                done.add(c.id());
+            }
+        }
+        return !done.isEmpty() && records.removeIf(record -> switch (record) {
+            case LogRecord.Queued q -> done.contains(q.id());
+            case LogRecord.Sent sent -> done.contains(sent.id());
+            case LogRecord.Released released -> done.contains(released.id());
+            case LogRecord.Completed c -> done.contains(c.id());
+            default -> false;
+        });
     }
 
     /** Sends one update per session and waits for all; the records of a failed one are remembered as failed. */

@@ -131,6 +131,22 @@ class SessionReplicationTest {
     }
 
     @Test
+    void givenMessageQueuedAndCompletedInOneRound_thenItsRecordsNeverLeave_butOthersKeepTheirOrder() {
+        LogRecord open = new LogRecord.Queued("c1", 2, message("open"), 1, false, new int[0]);
+        LogRecord openSent = new LogRecord.Sent("c1", 2, 8);
+        LogRecord earlier = new LogRecord.Completed("c1", 0); // queued in an earlier round: the replica must hear of it
+        List<LogRecord> round = new ArrayList<>(List.of(
+                new LogRecord.Queued("c1", 1, message("done"), 2, false, new int[0]), open,
+                new LogRecord.Sent("c1", 1, 7), new LogRecord.Released("c1", 1), openSent,
+                new LogRecord.Completed("c1", 1), earlier));
+
+        assertThat(SessionReplicator.coalesce(round)).isTrue();
+
+        assertThat(round).containsExactly(open, openSent, earlier);
+        assertThat(SessionReplicator.coalesce(round)).as("nothing left to coalesce").isFalse();
+    }
+
+    @Test
     void givenReplicaOfAnotherOwner_whenPromoting_thenNothingIsTaken() throws Exception {
         Map.Entry<String, Replica> entry = openedReplica();
 
