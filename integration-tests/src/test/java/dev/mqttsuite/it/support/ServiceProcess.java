@@ -56,16 +56,26 @@ public final class ServiceProcess implements AutoCloseable {
     /** Ports already handed out by this JVM: the OS may give a just-closed ephemeral port again. */
     private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private static final int FIRST_PORT = 20_000;
+    private static final int LAST_PORT = 32_000;
+
     /** A free port on this machine, never one this JVM handed out before (two services must not get the same). */
     public static int freePort() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                int port = socket.getLocalPort();
-                if (HANDED_OUT.add(port)) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+        // below Linux's ephemeral range (32768-60999): a port chosen here and bound a moment later can then never be
+        // taken meanwhile by the source port of some outgoing connection (Hazelcast, gRPC, HTTP clients of any test)
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = random.nextInt(FIRST_PORT, LAST_PORT);
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            } catch (IOException inUse) {
+                continue;
+            }
+            if (HANDED_OUT.add(port)) {
+                return port;
             }
         }
         throw new IllegalStateException("no free port found that was not handed out already");
