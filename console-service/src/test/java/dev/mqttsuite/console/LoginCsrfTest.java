@@ -70,7 +70,17 @@ class LoginCsrfTest {
         assertRefusedWithoutSession(goodCredentials().cookie(LoginCsrf.COOKIE, form.cookie())
                 .header("Origin", "https://attacker.example").post(form.action()));
         assertRefusedWithoutSession(goodCredentials().cookie(LoginCsrf.COOKIE, form.cookie())
-                .header("Origin", "null").post(form.action()));
+                .header("Origin", "null").header("Sec-Fetch-Site", "cross-site").post(form.action()));
+    }
+
+    @Test
+    void givenChromiumsSameOriginFormPostUnderNoReferrer_withOriginNull_whenLoggingIn_thenSessionStarts() {
+        // our Referrer-Policy is no-referrer: Chromium then sends "Origin: null" on the login form's POST
+        LoginForm form = LoginForm.open();
+        Response r = goodCredentials().cookie(LoginCsrf.COOKIE, form.cookie()).header("Sec-Fetch-Site", "same-origin")
+                .header("Origin", "null").post(form.action());
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.getCookie("quarkus-credential")).isNotBlank();
     }
 
     @Test

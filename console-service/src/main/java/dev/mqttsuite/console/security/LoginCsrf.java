@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * before Quarkus' authentication refuses (403) a login POST
  * <ul>
  * <li>that a browser marks as coming from another site or origin ({@code Sec-Fetch-Site} other than
- * {@code same-origin}, or an {@code Origin} whose host and port are not the request's {@code Host}), or</li>
+ * {@code same-origin}, or an {@code Origin} other than {@code null} whose host and port are not the request's
+ * {@code Host}), or</li>
  * <li>whose token is missing or does not equal the cookie's (double submit: another site can neither read the cookie
  * nor make the browser send it cross-site).</li>
  * </ul>
@@ -85,7 +86,9 @@ public class LoginCsrf {
             return "the login form was sent from another site";
         }
         String origin = request.getHeader("Origin");
-        if (origin != null && !sameAuthority(origin, request.getHeader("Host"))) {
+        // "null": what Chromium sends on a same-origin form POST under Referrer-Policy: no-referrer (ours); no
+        // information either way, so Sec-Fetch-Site and the token decide
+        if (origin != null && !"null".equals(origin) && !sameAuthority(origin, request.getHeader("Host"))) {
             return "the login form was sent from another origin";
         }
         if (cookie == null || token == null || token.isEmpty() || !MessageDigest.isEqual(
@@ -100,7 +103,7 @@ public class LoginCsrf {
             String authority = URI.create(origin).getRawAuthority();
             return authority != null && host != null && authority.equalsIgnoreCase(host);
         } catch (IllegalArgumentException notAUri) {
-            return false; // includes "null", sent by sandboxed or privacy-sensitive contexts
+            return false;
         }
     }
 }
