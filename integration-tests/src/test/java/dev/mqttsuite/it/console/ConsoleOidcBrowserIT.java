@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -152,6 +153,18 @@ class ConsoleOidcBrowserIT {
         waiting().until(ExpectedConditions.urlContains(base));
     }
 
+    /** Waits for an element; on timeout fails with a screenshot, the URL and the start of the page's text. */
+    private static WebElement await(By by, String what) {
+        try {
+            return waiting().until(ExpectedConditions.presenceOfElementLocated(by));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            Browser.screenshot(browser, "failed-oidc-" + what.replace(' ', '-'));
+            String text = browser.findElement(By.tagName("body")).getText();
+            throw new AssertionError(what + " did not appear on " + browser.getCurrentUrl() + "; the page says: "
+                    + text.substring(0, Math.min(600, text.length())), e);
+        }
+    }
+
     private static boolean present(String css) {
         return !browser.findElements(By.cssSelector(css)).isEmpty();
     }
@@ -173,7 +186,7 @@ class ConsoleOidcBrowserIT {
         Browser.screenshot(browser, "oidc-admin-clients");
 
         open("/");
-        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("total-connections")));
+        await(By.id("total-connections"), "the overview");
         assertThat(browser.getPageSource()).contains("retained store").contains("auth-service");
         Browser.screenshot(browser, "oidc-admin-overview");
 
@@ -203,7 +216,7 @@ class ConsoleOidcBrowserIT {
         browser.manage().deleteAllCookies();
         open("/clients/" + DEVICE);
         logInAtKeycloak("ops-viewer", "ops-viewer-password");
-        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("client-user")));
+        await(By.id("client-user"), "the viewer's client page");
         assertThat(browser.findElement(By.id("user")).getText()).isEqualTo("ops-viewer");
         assertThat(browser.findElement(By.cssSelector(".who .role")).getText()).isEqualTo("(viewer, read-only)");
         assertThat(browser.findElement(By.id("client-user")).getText()).isEqualTo("meter7");
