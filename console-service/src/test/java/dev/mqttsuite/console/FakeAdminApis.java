@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +30,12 @@ public class FakeAdminApis implements QuarkusTestResourceLifecycleManager {
 
     /** "METHOD path?query Authorization" of every call. */
     public static final List<String> CALLS = new CopyOnWriteArrayList<>();
+    static final String SECOND_PREFIX = "/b2";
+    /** The second broker's clients: client id -> user. */
+    static final NavigableMap<String, String> SECOND_BROKER = new ConcurrentSkipListMap<>();
+    /** The URIs of the client listings asked of either broker. */
+    static final List<String> LISTING_REQUESTS = new CopyOnWriteArrayList<>();
+
     /** Connected clients: client id -> user. */
     public static final Map<String, String> CONNECTED = new ConcurrentHashMap<>();
     /** Created entities (POST bodies) by kind. */
@@ -47,7 +56,10 @@ public class FakeAdminApis implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         String url = "http://127.0.0.1:" + server.actualPort();
-        return Map.of("console.auth-service-url", url, "console.retained-store-url", url, "console.broker-urls", url);
+        // two brokers: the first one serves CONNECTED and everything else, the second (under /b2) SECOND_BROKER's
+        // clients only (empty unless a test fills it)
+        return Map.of("console.auth-service-url", url, "console.retained-store-url", url, "console.broker-urls",
+                url + "," + url + SECOND_PREFIX);
     }
 
     @Override
@@ -71,6 +83,10 @@ public class FakeAdminApis implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             String method = req.method().name();
+            if (path.startsWith(SECOND_PREFIX + "/")) {
+                secondBroker(req, method + " " + path.substring(SECOND_PREFIX.length()));
+                return;
+            }
             switch (method + " " + path) {
                 case "GET /api/v1/anonymous" -> {
                     req.response().putHeader("ETag", "\"3\"");
@@ -81,13 +97,7 @@ public class FakeAdminApis implements QuarkusTestResourceLifecycleManager {
                         .put("sessions", CONNECTED.size()).put("offlineSessions", 0).put("subscriptions", 1)
                         .put("retainedBackend", "service").put("messagesIn", 10).put("messagesOut", 20)
                         .put("messagesDropped", 0).put("clusterMembers", new JsonArray()));
-                case "GET /api/v1/clients" -> {
-                    JsonArray items = new JsonArray();
-                    CONNECTED.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                            .forEach(e -> items.add(client(e.getKey(), e.getValue())));
-                    json(req, 200, new JsonObject().put("items", items).put("page", 0).put("size", 50)
-                            .put("total", items.size()));
-                }
+                case "GET /api/v1/clients" -> clients(req, new TreeMap<>(CONNECTED));
                 case "GET /api/v1/retained/stats" -> json(req, 200, new JsonObject().put("count", 1)
                         .put("payloadBytes", 5));
                 case "GET /api/v1/retained" -> json(req, 200, new JsonObject().put("items", new JsonArray()
@@ -126,6 +136,35 @@ public class FakeAdminApis implements QuarkusTestResourceLifecycleManager {
                 }
             }
         });
+    }
+
+    private static void secondBroker(HttpServerRequest req, String request) {
+        switch (request) {
+            case "GET /api/v1/clients" -> clients(req, SECOND_BROKER);
+            case "GET /api/v1/overview" -> json(req, 200, new JsonObject().put("node", "broker-2")
+                    .put("version", "test").put("uptimeSeconds", 5).put("connections", SECOND_BROKER.size())
+                    .put("sessions", SECOND_BROKER.size()).put("offlineSessions", 0).put("subscriptions", 0)
+                    .put("retainedBackend", "service").put("messagesIn", 0).put("messagesOut", 0)
+                    .put("messagesDropped", 0).put("clusterMembers", new JsonArray()));
+            default -> problem(req, 404, "not on the second broker: " + request, null);
+        }
+    }
+
+    /** A broker's client listing: sorted by client id, paged by page/size or by the after/before cursors. */
+    private static void clients(HttpServerRequest req, NavigableMap<String, String> clients) {
+        int size = Integer.parseInt(req.getParam("size", "50"));
+        int page = Integer.parseInt(req.getParam("page", "0"));
+        String after = req.getParam("after");
+        String before = req.getParam("before");
+        LISTING_REQUESTS.add(req.uri());
+        List<String> ids = after != null ? clients.tailMap(after, false).keySet().stream().limit(size).toList()
+                : before != null ? clients.headMap(before, false).descendingKeySet().stream().limit(size).toList()
+                        .reversed()
+                : clients.keySet().stream().skip((long) page * size).limit(size).toList();
+        JsonArray items = new JsonArray();
+        ids.forEach(id -> items.add(client(id, clients.get(id))));
+        json(req, 200, new JsonObject().put("items", items).put("page", page).put("size", size)
+                .put("total", clients.size()));
     }
 
     private static JsonObject client(String id, String user) {

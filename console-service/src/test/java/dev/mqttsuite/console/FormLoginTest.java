@@ -3,6 +3,7 @@ package dev.mqttsuite.console;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mqttsuite.console.security.LoginCsrf;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -26,10 +27,24 @@ class FormLoginTest {
         FakeAdminApis.CONNECTED.put("sensor-2", "bob");
     }
 
+    /** The login page's pre-login token (cookie value = the form action's query parameter), as a browser gets it. */
+    record LoginForm(String cookie, String action) {
+        static LoginForm open() {
+            Response page = given().get("/login");
+            Matcher m = ACTION.matcher(page.asString());
+            assertThat(m.find()).as("the form posts its pre-login token").isTrue();
+            return new LoginForm(page.getCookie(LoginCsrf.COOKIE), m.group(1));
+        }
+    }
+
+    private static final Pattern ACTION = Pattern.compile("action=\"(/j_security_check\\?login-token=[A-Za-z0-9_-]+)\"");
+
     static String login() {
+        LoginForm form = LoginForm.open();
         Response r = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .cookie(LoginCsrf.COOKIE, form.cookie())
                 .formParam("j_username", FakeAdminApis.USER).formParam("j_password", FakeAdminApis.PASSWORD)
-                .post("/j_security_check");
+                .post(form.action());
         assertThat(r.statusCode()).as("a good login redirects to the landing page").isEqualTo(302);
         String cookie = r.getCookie("quarkus-credential");
         assertThat(cookie).as("the session cookie").isNotBlank();
@@ -48,14 +63,16 @@ class FormLoginTest {
         assertThat(r.statusCode()).isEqualTo(302);
         assertThat(r.header("Location")).endsWith("/login");
         String login = given().get("/login").then().statusCode(200).extract().asString();
-        assertThat(login).contains("action=\"/j_security_check\"").contains("name=\"j_username\"")
+        assertThat(login).contains("action=\"/j_security_check?login-token=").contains("name=\"j_username\"")
                 .contains("name=\"j_password\"");
     }
 
     @Test
     void givenWrongPassword_whenLoggingIn_thenErrorPageAndNoSession() {
+        LoginForm form = LoginForm.open();
         Response r = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
-                .formParam("j_username", "admin").formParam("j_password", "wrong").post("/j_security_check");
+                .cookie(LoginCsrf.COOKIE, form.cookie())
+                .formParam("j_username", "admin").formParam("j_password", "wrong").post(form.action());
         assertThat(r.statusCode()).isEqualTo(302);
         assertThat(r.header("Location")).contains("/login?error=true");
         assertThat(r.getCookie("quarkus-credential")).as("no session for a wrong password").isNull();

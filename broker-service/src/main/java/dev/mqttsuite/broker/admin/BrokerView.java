@@ -12,11 +12,13 @@ import dev.mqttsuite.topic.SubscriptionTopic;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.function.Predicate;
 
 /**
@@ -76,29 +78,64 @@ public class BrokerView {
     }
 
     /**
-     * One page of clients in client id order.
-     *
-     * @param query a case-insensitive substring of the client id or user name, or null for all
+     * One page of clients in client id order ({@code query}: a case-insensitive substring of the client id or user
+     * name, or null for all). With a cursor ({@code after}: the first {@code size} ids after it;
+     * {@code before}: the last {@code size} ids before it) the walk starts at the cursor in the sorted view (O(log n)
+     * to get there), so a console merging several brokers' pages can page to any depth without skipping entries;
+     * {@code page} is then only echoed. Without one, {@code page * size} matching entries are skipped.
      */
-    public Dtos.Page<Dtos.Client> clients(String query, State state, int page, int size) {
+    public Dtos.Page<Dtos.Client> clients(String query, State state, int page, int size, String after,
+            String before) {
         BrokerAssembly core = core();
-        Predicate<Session> matches = matcher(query, state);
-        long from = (long) page * size;
-        List<Dtos.Client> items = new ArrayList<>(Math.min(size, 64));
-        long total = 0;
-        for (Session session : core.sessionsByClientId().values()) {
-            if (!matches.test(session)) {
-                continue;
+        NavigableMap<String, Session> sorted = core.sessionsByClientId();
+        List<Session> window = new ArrayList<>(Math.min(size, 64));
+        long total;
+        if (query == null && state == State.ALL) {
+            // no filter: start at the cursor (or skip to the page), stop when the page is full
+            NavigableMap<String, Session> walk = after != null ? sorted.tailMap(after, false)
+                    : before != null ? sorted.headMap(before, false).descendingMap() : sorted;
+            long skip = after == null && before == null ? (long) page * size : 0;
+            for (Session session : walk.values()) {
+                if (window.size() == size) {
+                    break;
+                }
+                if (!session.isEnded() && skip-- <= 0) {
+                    window.add(session);
+                }
             }
-            if (total >= from && items.size() < size) {
-                items.add(describe(session));
+            if (before != null) {
+                window = window.reversed();
             }
-            total++;
-            if (query == null && state == State.ALL && items.size() == size) {
-                total = Math.max(total, core.sessions().size()); // no filter: the directory knows the total
-                break;
+            total = core.sessions().size(); // the directory knows the total
+        } else {
+            // a filter: one walk over all sessions counts the matches and keeps the page's
+            Predicate<Session> matches = matcher(query, state);
+            long from = after == null && before == null ? (long) page * size : 0;
+            ArrayDeque<Session> last = new ArrayDeque<>(); // before a cursor: the last `size`
+            total = 0;
+            for (Session session : sorted.values()) {
+                if (!matches.test(session)) {
+                    continue;
+                }
+                String id = session.clientId();
+                if (before != null) {
+                    if (id.compareTo(before) < 0) {
+                        last.addLast(session);
+                        if (last.size() > size) {
+                            last.removeFirst();
+                        }
+                    }
+                } else if (window.size() < size && (after != null ? id.compareTo(after) > 0 : total >= from)) {
+                    window.add(session);
+                }
+                total++;
+            }
+            if (before != null) {
+                window = new ArrayList<>(last);
             }
         }
+        List<Dtos.Client> items = new ArrayList<>(window.size());
+        window.forEach(session -> items.add(describe(session)));
         return new Dtos.Page<>(items, page, size, total);
     }
 

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The clients of this broker: listed, looked at one by one, kicked. */
@@ -39,9 +40,16 @@ public class ClientsResource {
     @Operation(summary = "Clients of this broker (sessions, connected or not), sorted by client id, a page at a time")
     public Dtos.Page<Dtos.Client> list(@QueryParam("q") String query,
             @QueryParam("state") @DefaultValue("all") String state,
-            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
+            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size,
+            @Parameter(description = "cursor: the clients after this client id (page is then not used)")
+            @QueryParam("after") String after,
+            @Parameter(description = "cursor: the last clients before this client id (page is then not used)")
+            @QueryParam("before") String before) {
         Paging.check(page, size);
-        return view.clients(Paging.blankToNull(query), BrokerView.State.parse(state), page, size);
+        if (after != null && before != null) {
+            throw Problems.badRequest("after", "after and before exclude each other");
+        }
+        return view.clients(Paging.blankToNull(query), BrokerView.State.parse(state), page, size, after, before);
     }
 
     @GET

@@ -102,6 +102,31 @@ class AdminApiTest extends BrokerTest {
     }
 
     @Test
+    void clients_pageByCursor_afterOrBeforeAClientId_filteredOrNot() {
+        String prefix = unique("cursor");
+        for (String suffix : List.of("c", "a", "b")) {
+            mqtt5(prefix + "-" + suffix);
+        }
+        JsonPath after = admin().queryParam("q", prefix).queryParam("size", 1).queryParam("after", prefix + "-a")
+                .when().get("/api/v1/clients").then().statusCode(200).extract().jsonPath();
+        assertThat(after.getList("items.clientId")).containsExactly(prefix + "-b");
+        assertThat(after.getInt("total")).as("the total of the whole filtered list").isEqualTo(3);
+        assertThat(admin().queryParam("q", prefix).queryParam("size", 2).queryParam("before", prefix + "-c")
+                .when().get("/api/v1/clients").then().statusCode(200).extract().jsonPath()
+                .getList("items.clientId")).as("the last entries before the cursor, in order")
+                .containsExactly(prefix + "-a", prefix + "-b");
+        // unfiltered: the walk starts at the cursor in the sorted view
+        assertThat(admin().queryParam("size", 1).queryParam("after", prefix + "-b").when().get("/api/v1/clients")
+                .then().statusCode(200).extract().jsonPath().getList("items.clientId"))
+                .containsExactly(prefix + "-c");
+        assertThat(admin().queryParam("size", 2).queryParam("before", prefix + "-c").when().get("/api/v1/clients")
+                .then().statusCode(200).extract().jsonPath().getList("items.clientId"))
+                .containsExactly(prefix + "-a", prefix + "-b");
+        admin().queryParam("after", "a").queryParam("before", "b").when().get("/api/v1/clients").then()
+                .statusCode(400).body("parameter", equalTo("after"));
+    }
+
+    @Test
     void listings_refuseBadPagingAndState_withAProblem() {
         admin().queryParam("size", 501).when().get("/api/v1/clients").then().statusCode(400)
                 .contentType("application/problem+json").body("parameter", equalTo("size"));

@@ -26,7 +26,8 @@ import java.util.Map;
 @Path("/clients")
 public class ClientsPage {
 
-    private static final Comparator<JsonNode> BY_CLIENT_ID = Comparator.comparing(n -> n.path("clientId").asText());
+    private static final java.util.function.Function<JsonNode, String> CLIENT_ID = n -> n.path("clientId").asText();
+    private static final Comparator<JsonNode> BY_CLIENT_ID = Comparator.comparing(CLIENT_ID);
 
     @Inject
     Template clients;
@@ -47,14 +48,22 @@ public class ClientsPage {
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance list(@QueryParam("q") @DefaultValue("") String q,
             @QueryParam("state") @DefaultValue("all") String state, @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("50") int size, @QueryParam("flash") String flash) {
+            @QueryParam("size") @DefaultValue("50") int size, @QueryParam("after") String after,
+            @QueryParam("before") String before, @QueryParam("flash") String flash) {
         if (!List.of("connected", "offline", "all").contains(state)) {
             state = "all";
         }
         page = Math.max(0, page);
         size = Math.max(1, Math.min(Brokers.MAX_PAGE, size));
-        Brokers.Page result = brokers.page("/api/v1/clients",
-Map.of("q", q, "state", state), page, size, BY_CLIENT_ID, Views.auth(caller));
+        boolean cursor = page == 0 || after != null || before != null;
+        // pager links carry cursors (after / before a client id): any depth across brokers without skipping;
+        // a bare page number (a typed URL) is paged by skipping, which across brokers reaches the first 500 only
+        Brokers.Page result = cursor
+                ? brokers.cursorPage("/api/v1/clients", Map.of("q", q, "state", state), page, size,
+                        after == null || after.isEmpty() ? null : after, before == null || before.isEmpty() ? null
+                                : before, CLIENT_ID, Views.auth(caller))
+                : brokers.page("/api/v1/clients", Map.of("q", q, "state", state), page, size, BY_CLIENT_ID,
+                        Views.auth(caller));
         return clients.data("page", "clients").data("flash", flash).data("errors", result.errors())
                 .data("q", q).data("state", state).data("result", result)
                 .data("items", views.plainList(result.items()));

@@ -2,6 +2,7 @@ package dev.mqttsuite.console.pages;
 
 import dev.mqttsuite.console.security.Caller;
 import dev.mqttsuite.console.security.ConsoleSessions;
+import dev.mqttsuite.console.security.LoginCsrf;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -10,9 +11,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The login page (form login posts to Quarkus' {@code j_security_check}) and logout. */
@@ -28,14 +31,28 @@ public class LoginPage {
     @Inject
     ConsoleSessions sessions;
 
+    @Inject
+    LoginCsrf loginCsrf;
+
     @ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "quarkus-credential")
     String cookieName;
 
+    /**
+     * The login page; for the form it sets a fresh pre-login token in a cookie and in the form's action, which
+     * {@link LoginCsrf} checks before the login is handled (login CSRF).
+     */
     @GET
     @Path("login")
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance page(@QueryParam("error") boolean error) {
-        return login.data("error", error).data("oidc", caller.oidc());
+    public Response page(@QueryParam("error") boolean error, @Context UriInfo uri) {
+        TemplateInstance page = login.data("error", error).data("oidc", caller.oidc());
+        if (caller.oidc()) {
+            return Response.ok(page).build();
+        }
+        String token = loginCsrf.newToken();
+        NewCookie cookie = new NewCookie.Builder(LoginCsrf.COOKIE).path("/").value(token).httpOnly(true)
+                .sameSite(NewCookie.SameSite.STRICT).secure("https".equals(uri.getRequestUri().getScheme())).build();
+        return Response.ok(page.data("loginToken", token)).cookie(cookie).build();
     }
 
     /**

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.sun.net.httpserver.HttpServer;
 import dev.mqttsuite.it.support.ServiceProcess;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +28,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web console in a real browser over the real services (auth-service, retained store, broker, console as
- * processes, one shared bootstrap admin password): form login, a role and a user created in the access-control
+ * processes, one shared bootstrap admin password): a cross-site login POST refused (login CSRF), form login, a role and a user created in the access-control
  * pages, a device with those credentials appears on the clients page with its user and is kicked, a denial explained,
  * a retained message browsed, viewed and deleted. Screenshots under integration-tests/target/console-screenshots.
  */
@@ -98,6 +101,37 @@ class ConsoleBrowserIT {
 
     private static void open(String path) {
         browser.get(base + path);
+    }
+
+    @Test
+    @Order(0)
+    void crossSiteLoginPost_withTheRightPassword_isRefused_andLogsNobodyIn() throws Exception {
+        // login CSRF: another site's page auto-submits the bootstrap admin's (the attacker's) credentials to the
+        // console; "localhost" is another site than "127.0.0.1" for the browser
+        HttpServer attacker = HttpServer.create(new InetSocketAddress(0), 0); // every address: "localhost" may be ::1
+        String page = """
+                <!DOCTYPE html><html><body onload="document.forms[0].submit()">
+                <form method="post" action="%s/j_security_check?login-token=guessed">
+                <input name="j_username" value="admin"><input name="j_password" value="%s"></form></body></html>"""
+                .formatted(base, PASSWORD);
+        attacker.createContext("/", exchange -> {
+            byte[] body = page.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        attacker.start();
+        try {
+            browser.get("http://localhost:" + attacker.getAddress().getPort() + "/");
+            waiting().until(ExpectedConditions.urlContains(base + "/j_security_check"));
+            assertThat(waiting().until(ExpectedConditions.presenceOfElementLocated(By.tagName("h1"))).getText())
+                    .isEqualTo("Login refused");
+        } finally {
+            attacker.stop(0);
+        }
+        open("/clients");
+        waiting().until(ExpectedConditions.urlContains("/login")); // nobody was logged in
     }
 
     @Test
