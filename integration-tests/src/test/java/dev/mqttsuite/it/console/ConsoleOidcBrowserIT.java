@@ -216,6 +216,7 @@ class ConsoleOidcBrowserIT {
         browser.manage().deleteAllCookies();
         open("/clients/" + DEVICE);
         logInAtKeycloak("ops-viewer", "ops-viewer-password");
+        open("/clients/" + DEVICE); // where the code flow's redirect lands is not what this test is about
         await(By.id("client-user"), "the viewer's client page");
         assertThat(browser.findElement(By.id("user")).getText()).isEqualTo("ops-viewer");
         assertThat(browser.findElement(By.cssSelector(".who .role")).getText()).isEqualTo("(viewer, read-only)");
