@@ -57,14 +57,19 @@ final class ClusterNodes implements AutoCloseable {
             extra.forEach(broker::env);
             brokers.add(broker);
         }
-        brokers.get(0).start(); // the first forms the cluster; the others join it in parallel
-        CompletableFuture.allOf(brokers.subList(1, size).stream()
-                .map(b -> CompletableFuture.runAsync(b::start)).toArray(CompletableFuture[]::new)).join();
-        for (int node = 1; node <= size; node++) {
-            awaitMembers(node, size);
-            int http = http(node);
-            await("node " + node + " streams to every peer").atMost(SETTLE)
-                    .until(() -> Http.metric(http, "mqtt_cluster_peers_connected") == size - 1);
+        try {
+            brokers.get(0).start(); // the first forms the cluster; the others join it in parallel
+            CompletableFuture.allOf(brokers.subList(1, size).stream()
+                    .map(b -> CompletableFuture.runAsync(b::start)).toArray(CompletableFuture[]::new)).join();
+            for (int node = 1; node <= size; node++) {
+                awaitMembers(node, size);
+                int http = http(node);
+                await("node " + node + " streams to every peer").atMost(SETTLE)
+                        .until(() -> Http.metric(http, "mqtt_cluster_peers_connected") == size - 1);
+            }
+        } catch (RuntimeException | Error startFailed) {
+            close(); // the test never gets this object: the brokers that did start must not outlive it
+            throw startFailed;
         }
     }
 
