@@ -2,7 +2,8 @@
 # The cluster benchmark of the cluster issue ("Tests and numbers"), back to back in one run on this machine:
 #   - Mosquitto (Debian's package) on 127.0.0.1: 1->1 QoS 0 and QoS 1 flat out, the reference of the first target;
 #   - one broker with the cluster off: the same 1->1 runs;
-#   - three brokers forming a cluster on 127.0.0.1 (plaintext gRPC between them, dev mode as ./suite without TLS):
+#   - three brokers forming a cluster on 127.0.0.1, gRPC between them under mutual TLS as shipped (a throw-away CA
+#     and broker certificate made with openssl in the work directory, as ./suite up does):
 #     1->1 with publisher and subscriber on broker 1 ("same node") and with the subscriber on broker 2 ("cross node"),
 #     QoS 0 and 1 flat out and paced at 10,000 msg/s; fan-in (publishers on brokers 2 and 3, one subscriber on
 #     broker 1); fan-out (one publisher on broker 1, subscribers on all three); RSS and heap used of every broker after
@@ -43,7 +44,7 @@ stalls="$work/stall.jsonl"      # broker 1's per-peer metrics around the stall o
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 load() {
-  "$JAVA_HOME/bin/java" -Xmx1g -jar mqtt-load/target/mqtt-load.jar --quiet --json "$results" "$@" 2>>"$work/load.err"
+  "$JAVA_HOME/bin/java" -Xmx1g -jar mqtt-load/target/mqtt-load.jar --quiet --json "$results" "$@" >/dev/null 2>>"$work/load.err"
   # the last line is this scenario: print it short, with the machine's load average at its end
   python3 - "$results" "$(loadavg)" <<'PY'
 import json, sys
@@ -104,6 +105,21 @@ done
 stop_all
 
 # ---- three brokers in a cluster ------------------------------------------------------------------------------
+# the internal certificates the cluster's gRPC streams need (mutual TLS, CN=broker as broker.cluster.allowed-peers)
+tls="$work/tls"
+mkdir -p "$tls"
+(
+  cd "$tls"
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key 2>/dev/null
+  openssl req -x509 -new -key ca.key -subj "/CN=bench internal CA" -days 2 -out ca.crt \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out broker.key 2>/dev/null
+  openssl req -new -key broker.key -subj "/CN=broker" -out broker.csr 2>/dev/null
+  printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+    "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth,clientAuth" >broker.ext
+  openssl x509 -req -in broker.csr -CA ca.crt -CAkey ca.key -set_serial "0x$(openssl rand -hex 16)" -days 2 \
+    -extfile broker.ext -out broker.crt 2>/dev/null
+)
 declare -a mqtt http hz
 for i in 1 2 3; do hz[$i]=$(free_port); mqtt[$i]=$(free_port); http[$i]=$(free_port); done
 members=127.0.0.1:${hz[1]},127.0.0.1:${hz[2]},127.0.0.1:${hz[3]}
@@ -113,12 +129,14 @@ for i in 1 2 3; do
     BROKER_SYS_INTERVAL=0 QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=${http[$i]} BROKER_CLUSTER_ENABLED=true \
     BROKER_CLUSTER_NODE_ID=bench-$i BROKER_CLUSTER_NAME=bench-$$ BROKER_CLUSTER_PORT=${hz[$i]} \
     BROKER_CLUSTER_GRPC_PORT=$(free_port) BROKER_CLUSTER_MEMBERS=$members BROKER_CLUSTER_JOIN_TIMEOUT=5s \
-    BROKER_CLUSTER_FAILURE_TIMEOUT=60s \
+    BROKER_CLUSTER_FAILURE_TIMEOUT=60s BROKER_INTERNAL_TLS_CERT="$tls/broker.crt" BROKER_INTERNAL_TLS_KEY="$tls/broker.key" \
+    BROKER_INTERNAL_TLS_CA="$tls/ca.crt" \
     "$JAVA_HOME/bin/java" -Xmx512m -jar broker-service/target/quarkus-app/quarkus-run.jar >"$work/broker-$i.log" 2>&1 &
   pids[$i]=$!
 done
 for i in 1 2 3; do
   until curl -fs "http://127.0.0.1:${http[$i]}/q/metrics" 2>/dev/null | grep -q '^mqtt_cluster_peers_connected 2'; do
+    kill -0 "${pids[$i]}" 2>/dev/null || { echo "broker $i stopped: $work/broker-$i.log" >&2; exit 1; }
     sleep 0.5
   done
 done
@@ -198,7 +216,7 @@ for qos in 0 1; do
   # QoS 1 messages unacknowledged: together more than broker 1's window of 4,096 for the peer)
   start=$(forwarded_to_3)
   load --name "stalled peer qos$qos 10000/s" --port "$m1" --sub-port "$m3" --publishers 10 --shared-topic \
-    --qos "$qos" --rate 10000 --warmup 1 --duration $((stall + 8)) &
+    --qos "$qos" --rate 10000 --warmup 1 --duration $((stall + 20)) &
   load_pid=$!
   until [ "$(forwarded_to_3)" -gt $((start + 5000)) ]; do sleep 0.2; done
   peer_state "$qos" before
