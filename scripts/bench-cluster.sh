@@ -41,6 +41,7 @@ work=$(mktemp -d /tmp/bench-cluster.XXXXXX)
 results="$work/results.jsonl"   # mqtt-load's lines
 memory="$work/memory.jsonl"     # RSS and heap of each broker after each scenario
 stalls="$work/stall.jsonl"      # broker 1's per-peer metrics around the stall of broker 3
+frames="$work/frames.jsonl"     # broker 1 -> 2 in the cross-node 1->1 runs: messages per frame, frame round trip
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 load() {
@@ -165,15 +166,35 @@ cluster_load() { # like load, then the memory of the three brokers
   memory_after "$name"
 }
 
+# broker 1's counters towards peer $1: messages acknowledged, frames acknowledged, sum of their round trips (s)
+forward_of() {
+  metrics 1 | awk -v p="peer=\"$1\"" 'index($0, p) && /^mqtt_cluster_forward_messages_total\{/ {m = $NF}
+    index($0, p) && /^mqtt_cluster_forward_rtt_seconds_count\{/ {c = $NF}
+    index($0, p) && /^mqtt_cluster_forward_rtt_seconds_sum\{/ {s = $NF}
+    END {printf "%.0f %.0f %.6f\n", m, c, s}'
+}
+cross_load() { # cluster_load for a 1->1 broker 1 -> broker 2 run, then how broker 1 batched the forwarded messages
+  local before after
+  before=$(forward_of bench-2)
+  cluster_load "$@"
+  after=$(forward_of bench-2)
+  python3 - "$2" "$before" "$after" <<'PY' | tee -a "$frames" | sed "s/^/  broker 1 -> bench-2: /"
+import json, sys
+b, a = ([float(x) for x in v.split()] for v in sys.argv[2:4])
+messages, frames, rtt = a[0] - b[0], a[1] - b[1], a[2] - b[2]
+print(json.dumps({"name": sys.argv[1], "messages": messages, "frames": frames,
+                  "perFrame": messages / frames if frames else 0, "rttMs": 1000 * rtt / frames if frames else 0}))
+PY
+}
 m1=${mqtt[1]} m2=${mqtt[2]} m3=${mqtt[3]}
 for qos in 0 1; do
   cluster_load --name "same node 1-1 qos$qos max" --port "$m1" --qos "$qos" --duration "$duration"
-  cluster_load --name "cross node 1-1 qos$qos max" --port "$m1" --sub-port "$m2" --qos "$qos" --duration "$duration"
+  cross_load --name "cross node 1-1 qos$qos max" --port "$m1" --sub-port "$m2" --qos "$qos" --duration "$duration"
 done
 # paced: the second target; p99 varies from run to run on a shared machine, hence several runs
 for run in $(seq 1 "$runs"); do
   for qos in 0 1; do
-    cluster_load --name "cross node 1-1 qos$qos 10000/s #$run" --port "$m1" --sub-port "$m2" --qos "$qos" \
+    cross_load --name "cross node 1-1 qos$qos 10000/s #$run" --port "$m1" --sub-port "$m2" --qos "$qos" \
       --rate 10000 --duration "$duration"
   done
   cluster_load --name "same node 1-1 qos1 10000/s #$run" --port "$m1" --qos 1 --rate 10000 --duration "$duration"
@@ -233,9 +254,10 @@ memory_after "stalled peer"
 stop_all
 echo "load average at the end: $(uptime)" | tee -a "$work/machine.txt"
 
-python3 - "$results" "$memory" "$stalls" "$work/machine.txt" "$duration" "$stall" "$work/cluster-section.md" <<'PY'
+python3 - "$results" "$memory" "$stalls" "$work/machine.txt" "$duration" "$stall" "$work/cluster-section.md" \
+  "$frames" <<'PY'
 import json, statistics, sys
-results, memory, stalls, machine, duration, stall, section = sys.argv[1:8]
+results, memory, stalls, machine, duration, stall, section, frames = sys.argv[1:9]
 rows = {}
 for line in open(results):
     r = json.loads(line)
@@ -260,6 +282,12 @@ md.append("|---:|---|---:|---:|---:|---:|---:|")
 for s in st:
     md.append(f"| {s['qos']} | {s['phase']} | {s.get('queued', 0):,.0f} | {s.get('inflight', 0):,.0f} | "
               f"{s.get('forwarded', 0):,.0f} | {s.get('dropped', 0):,.0f} | {s['heap'] / 2**20:,.0f} |")
+md.append("")
+md.append("| cross-node run | messages 1 -> 2 | frames | messages per frame | mean frame round trip ms |")
+md.append("|---|---:|---:|---:|---:|")
+for line in open(frames):
+    f = json.loads(line)
+    md.append(f"| {f['name']} | {f['messages']:,.0f} | {f['frames']:,.0f} | {f['perFrame']:.1f} | {f['rttMs']:.2f} |")
 
 print("\n=== summary ===")
 print(open(machine).read().strip())
