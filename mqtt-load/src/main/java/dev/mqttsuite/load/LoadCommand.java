@@ -46,6 +46,12 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--sub-port", defaultValue = "0",
             description = "subscribers connect to this port instead (e.g. the far side of a bridge)")
     int subPort;
+    @Option(names = "--pub-ports", split = ",", description = "publishers spread over these ports (cluster brokers):"
+            + " publisher i connects to the (i mod n)-th; overrides --port for publishers")
+    List<Integer> pubPorts = new ArrayList<>();
+    @Option(names = "--sub-ports", split = ",", description = "subscribers spread over these ports the same way;"
+            + " overrides --sub-port")
+    List<Integer> subPorts = new ArrayList<>();
 
     @Option(names = "--sub-prefix", defaultValue = "",
             description = "prepended to the subscribers' filters (e.g. a bridge's remote prefix)")
@@ -175,8 +181,9 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
         LongAdder acked = new LongAdder();
         List<Publisher> pubs = new ArrayList<>();
         for (int p = 0; p < publishers; p++) {
-            LeanClient client = LeanClient.connect(group, host, port, "load-pub-" + p + "-" + ProcessHandle.current()
-                    .pid(), username, password).get(30, TimeUnit.SECONDS);
+            LeanClient client = LeanClient.connect(group, host, new PortSpread(pubPorts, port).portOf(p),
+                    "load-pub-" + p + "-" + ProcessHandle.current().pid(), username, password)
+                    .get(30, TimeUnit.SECONDS);
             pubs.add(new Publisher(p, client, sharedTopic ? "load/t" : "load/t" + p, running, sent, acked));
         }
         long cpuStart = processCpuNanos();
@@ -267,7 +274,8 @@ public final class LoadCommand implements java.util.concurrent.Callable<Integer>
 
     private LeanClient subscriber(EventLoopGroup group, int s, java.util.function.Consumer<MqttPublishMessage> handler)
             throws Exception {
-        LeanClient sub = LeanClient.connect(group, host, subPort > 0 ? subPort : port, "load-sub-" + s + "-"
+        int target = new PortSpread(subPorts, subPort > 0 ? subPort : port).portOf(s);
+        LeanClient sub = LeanClient.connect(group, host, target, "load-sub-" + s + "-"
                 + ProcessHandle.current().pid(), username, password, cleanSession && !offline)
                 .get(30, TimeUnit.SECONDS);
         sub.onPublish(handler);
