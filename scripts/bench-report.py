@@ -29,7 +29,8 @@ lines = [
     "better; latency and memory: lower is better).",
     "",
 ]
-# sections measured by other scripts (scripts/bench-sessions.sh), kept at the top of the results when regenerated
+# sections measured by other scripts (bench-cluster.sh, bench-replication.sh, fuzz.sh, bench-sessions.sh), kept at the
+# top of the results when regenerated
 sessions = os.path.join(os.path.dirname(md_path), "benchmarks-sessions.md")
 if os.path.exists(sessions):
     lines += [open(sessions).read().rstrip(), "", "## This suite's broker vs Mosquitto: the standard scenarios", ""]
