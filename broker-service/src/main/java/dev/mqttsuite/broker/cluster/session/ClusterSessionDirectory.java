@@ -310,6 +310,10 @@ public final class ClusterSessionDirectory implements SessionDirectory, AutoClos
 
     /** @return false when the orphaning run failed and should be tried again */
     private boolean adoptSessionsOf(String memberId, boolean lastAttempt) {
+        if (member.peer(memberId).isPresent()) {
+            LOG.infof("Member %s is in the cluster again (a split healed): its sessions stay its own", memberId);
+            return true;
+        }
         Map<String, Boolean> orphaned;
         try {
             orphaned = owners.executeOnEntries(new Orphan(memberId));

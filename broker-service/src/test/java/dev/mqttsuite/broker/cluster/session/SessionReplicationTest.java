@@ -366,6 +366,25 @@ class SessionReplicationTest {
     }
 
     @Test
+    void givenOrphanRunForAMemberThatIsInTheCluster_thenItsRecordsStayItsOwn_andOnceItIsGoneTheyAreOrphaned() {
+        List<Node> nodes = cluster(2);
+        ClusterMember a = nodes.get(0).member();
+        ClusterMember b = nodes.get(1).member();
+        var owners = a.hazelcast().<String, Ownership>getMap(ClusterMember.SESSIONS_MAP);
+        owners.put("live", new Ownership("b/1", "node-b", b.memberId(), 5, "alice", true));
+
+        assertThat(owners.executeOnEntries(new Orphan(b.memberId())).get("live"))
+                .as("a retried run after a healed split: B is a member").isNotEqualTo(Boolean.TRUE);
+        assertThat(owners.get("live").orphaned()).isFalse();
+
+        b.hazelcast().getLifecycleService().terminate();
+        await("B gone").atMost(PROPAGATION).until(() -> a.size() == 1);
+        assertThat(owners.executeOnEntries(new Orphan(b.memberId())).get("live")).isTrue();
+        assertThat(owners.get("live").orphaned()).as("the epoch stays, the owner goes").isTrue();
+        assertThat(owners.get("live").epoch()).isEqualTo(5);
+    }
+
+    @Test
     void givenOwnerKilled_thenExactlyOneSurvivorAdoptsEachSessionWithItsRoutesAndWill() throws Exception {
         List<Node> nodes = cluster(3);
         Node a = nodes.get(0);
