@@ -217,18 +217,37 @@ public final class HazelcastRoutes implements ClusterRouteTable.Announcer, AutoC
                 });
     }
 
+    /**
+     * Removes a departed member's routes, here and from the map, unless it is in the cluster again by then: after a
+     * split healed, the broker that was cut off sees the others "leave" and come back, and removing their routes then
+     * would delete live routes cluster-wide (messages for their subscribers acknowledged and dropped).
+     */
     private void forget(String leftId) {
         reads.execute(() -> {
+            if (returned(leftId)) {
+                return;
+            }
             int removed = remote.removeMember(leftId);
             LOG.debugf("Routes of member %s removed here: %d", leftId, removed);
         });
         writes.execute(() -> {
+            if (returned(leftId)) {
+                return;
+            }
             try {
                 routes.removeAll(Predicates.equal("this", leftId)); // every survivor does it; idempotent
             } catch (RuntimeException e) {
                 LOG.debugf("Removing routes of member %s: %s", leftId, e.toString());
             }
         });
+    }
+
+    private boolean returned(String memberId) {
+        if (member.peer(memberId).isEmpty()) {
+            return false;
+        }
+        LOG.infof("Member %s is in the cluster again (a split healed): its routes stay", memberId);
+        return true;
     }
 
     /** After a split brain healed, entries may be missing or stale on either side: announce again and reload. */
