@@ -74,7 +74,21 @@ public final class ConsolePageBenchmark {
     }
 
     private static String login(HttpClient http, String base) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/j_security_check"))
+        // the login form's CSRF defence (console-service LoginCsrf): the token of /login in its cookie and the action
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String loginCookie = form.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("console-login=")).map(c -> c.substring(0, c.indexOf(';'))).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no login token cookie: " + form.statusCode()));
+        java.util.regex.Matcher action = java.util.regex.Pattern.compile("action=\"([^\"]*j_security_check[^\"]*)\"")
+                .matcher(form.body());
+        if (!action.find()) {
+            throw new IllegalStateException("no login form on /login");
+        }
+        String target = action.group(1).replace("&amp;", "&");
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + (target.startsWith("/")
+                ? target : "/" + target)))
+                .header("Cookie", loginCookie).header("Sec-Fetch-Site", "same-origin")
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("j_username=admin&j_password=" + PASSWORD)).build(),
                 HttpResponse.BodyHandlers.ofString());
