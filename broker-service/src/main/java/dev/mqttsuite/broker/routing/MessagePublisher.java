@@ -55,15 +55,19 @@ public final class MessagePublisher {
 
     /**
      * {@link #publish}, running {@code afterRouting} (on this thread) once the message is queued here and before the
-     * journal barrier is taken, so that what it records is covered by the same acknowledgement.
+     * journal barrier is taken, so that what it records is covered by the same acknowledgement; the deliveries and
+     * what it records are one {@link SessionJournal#together group}: a crash keeps both or neither.
      */
     public Outcome publish(Message message, SessionListener publisher, Runnable afterRouting) {
         CompletionStage<Void> stored = message.retain() ? retained.put(message) : DONE;
         MessageForwarder.Dispatch forwarded = forwarder.dispatch(message); // decides which node serves each group
-        Router.Routed routed = router.route(message, publisher, true, forwarded.localGroups());
-        if (afterRouting != null) {
-            afterRouting.run();
-        }
+        Router.Routed routed = afterRouting == null
+                ? router.route(message, publisher, true, forwarded.localGroups())
+                : journal.together(() -> {
+                    Router.Routed r = router.route(message, publisher, true, forwarded.localGroups());
+                    afterRouting.run(); // its records and the deliveries' reach the journal in one write
+                    return r;
+                });
         CompletionStage<Void> accepted = both(stored, forwarded.accepted());
         if (routed.journaled() > 0) {
             accepted = both(accepted, journal.barrier());

@@ -62,6 +62,11 @@ public final class Session {
     private final SessionQueue queue;
     private final Inflight inflight = new Inflight();
     private final Set<Integer> inboundQos2 = new HashSet<>();
+    /**
+     * Inbound QoS 2 ids whose message is still being routed: not in snapshots or replicas yet, so a recorded id always
+     * comes with the deliveries of its message (else a crash would make the resend look like a duplicate: lost).
+     */
+    private final Set<Integer> inboundRouting = new HashSet<>();
     private boolean drainScheduled;
     private boolean dropLogged;
     private boolean ended;
@@ -223,6 +228,7 @@ public final class Session {
         queue.clear();
         inflight.clear();
         inboundQos2.clear();
+        inboundRouting.clear();
         will = null;
         paused.resumeAll();
         if (pendingTimerCancel != null) {
@@ -525,7 +531,11 @@ public final class Session {
      * journal gets it from {@link #journalInboundQos2} once the message is routed.
      */
     public synchronized boolean startInboundQos2(int packetId) {
-        return inboundQos2.add(packetId);
+        if (!inboundQos2.add(packetId)) {
+            return false;
+        }
+        inboundRouting.add(packetId);
+        return true;
     }
 
     /**
@@ -534,6 +544,7 @@ public final class Session {
      * client's resend look like a duplicate of a message nobody has.)
      */
     public synchronized void journalInboundQos2(int packetId) {
+        inboundRouting.remove(packetId);
         if (logged && inboundQos2.contains(packetId)) {
             journal.inboundStarted(this, packetId);
         }
@@ -541,6 +552,7 @@ public final class Session {
 
     /** PUBREL arrived: false if the id was unknown (MQTT 5: PUBCOMP 0x92). */
     public synchronized boolean releaseInboundQos2(int packetId) {
+        inboundRouting.remove(packetId);
         boolean removed = inboundQos2.remove(packetId);
         if (removed && logged) {
             journal.inboundReleased(this, packetId);
@@ -604,7 +616,7 @@ public final class Session {
         for (Delivery d : queue.snapshot()) {
             journalNew(d);
         }
-        inboundQos2.forEach(id -> journal.inboundStarted(this, id));
+        recordedInboundQos2().forEach(id -> journal.inboundStarted(this, id));
     }
 
     private void journalNew(Delivery d) {
@@ -623,7 +635,14 @@ public final class Session {
         }
         return new SessionState(clientId, expiryIntervalSeconds, connection == null ? detachedAtMillis : 0,
                 new LinkedHashMap<>(subscriptions), new ArrayList<>(inflight.all()), queue.snapshot(),
-                new HashSet<>(inboundQos2), inflight.nextPacketId(), will, owner);
+                recordedInboundQos2(), inflight.nextPacketId(), will, owner);
+    }
+
+    /** The inbound QoS 2 ids whose message was routed (see {@link #inboundRouting}). */
+    private Set<Integer> recordedInboundQos2() {
+        Set<Integer> recorded = new HashSet<>(inboundQos2);
+        recorded.removeAll(inboundRouting);
+        return recorded;
     }
 
     /**

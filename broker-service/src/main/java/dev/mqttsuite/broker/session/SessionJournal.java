@@ -3,6 +3,7 @@ package dev.mqttsuite.broker.session;
 import dev.mqttsuite.topic.SubscriptionTopic;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Where the changes of persistent sessions become durable before they are acknowledged: the write-ahead session log
@@ -95,6 +96,17 @@ public interface SessionJournal {
 
     /** The session's will, kept until published or discarded; null clears it. */
     default void will(Session session, StoredWill will) {
+    }
+
+    /**
+     * Runs {@code changes} so that the records they append are written together: a crash keeps all of them or none.
+     * The deliveries of an inbound QoS 2 message and its packet identifier are recorded this way, so a crash between
+     * them can neither make the client's resend look new (routed twice) nor look like a duplicate of a message nobody
+     * has (lost) [MQTT-4.3.3-10]. Records other threads append meanwhile may land among them, and a barrier taken
+     * meanwhile completes only once the whole group is durable.
+     */
+    default <T> T together(Supplier<T> changes) {
+        return changes.get();
     }
 
     /**

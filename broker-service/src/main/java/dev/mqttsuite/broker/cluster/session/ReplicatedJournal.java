@@ -7,6 +7,7 @@ import dev.mqttsuite.broker.session.StoredWill;
 import dev.mqttsuite.broker.session.SubscriptionOptions;
 import dev.mqttsuite.topic.SubscriptionTopic;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * This broker's journal in a cluster: every change of a persistent session goes to the local journal (the session log,
@@ -108,6 +109,11 @@ public final class ReplicatedJournal implements SessionJournal {
     public void will(Session session, StoredWill will) {
         local.will(session, will);
         replica.will(session, will);
+    }
+
+    @Override
+    public <T> T together(Supplier<T> changes) {
+        return local.together(changes); // the replica is written per session: a crash there is a takeover (ADR 0017)
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -72,6 +73,13 @@ public final class SessionLog extends RecordingJournal {
     private final Options options;
     private final LogSegments files;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /**
+     * A batch larger than this (a backlog behind a very slow disk) is written as several frames; only then can a
+     * {@link #together} group span two frames.
+     */
+    private static final int FRAME_SPLIT_BYTES = 64 << 20;
+    /** Appenders of a {@link #together} group share it; the writer takes it alone to form a batch. */
+    private final ReentrantReadWriteLock groups = new ReentrantReadWriteLock();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicBoolean compacting = new AtomicBoolean();
     private final ExecutorService compactor = Executors.newSingleThreadExecutor(r -> {
@@ -250,6 +258,20 @@ public final class SessionLog extends RecordingJournal {
         queue.add(record);
     }
 
+    /**
+     * The group's records are appended under the read side of {@link #groups}; the writer takes its batch under the
+     * write side, so a batch (one frame, one write) never holds part of a group.
+     */
+    @Override
+    public <T> T together(Supplier<T> changes) {
+        groups.readLock().lock();
+        try {
+            return changes.get();
+        } finally {
+            groups.readLock().unlock();
+        }
+    }
+
     @Override
     public CompletionStage<Void> barrier() {
         if (pending.get() == 0) {
@@ -297,7 +319,12 @@ public final class SessionLog extends RecordingJournal {
             } catch (InterruptedException e) {
                 return;
             }
-            queue.drainTo(batch, 65_536);
+            groups.writeLock().lock(); // waits for a group being appended: all of it joins this batch
+            try {
+                queue.drainTo(batch);
+            } finally {
+                groups.writeLock().unlock();
+            }
             boolean stop = false;
             int records = 0;
             Compact compact = null;
@@ -311,6 +338,10 @@ public final class SessionLog extends RecordingJournal {
                             codec.write(record);
                         } catch (IOException e) {
                             error = e;
+                        }
+                        if (error == null && failure == null && codec.buffer().size() >= FRAME_SPLIT_BYTES) {
+                            error = commit(); // a frame stays far below what a reader accepts (LogSegments)
+                            codec.reset();
                         }
                     }
                 } else if (item instanceof Barrier b) {

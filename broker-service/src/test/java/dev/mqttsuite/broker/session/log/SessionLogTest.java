@@ -1,6 +1,7 @@
 package dev.mqttsuite.broker.session.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.mqttsuite.broker.auth.Permissions;
 import dev.mqttsuite.broker.message.Message;
@@ -25,6 +26,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -168,6 +172,65 @@ class SessionLogTest {
         assertThat(s.releaseInboundQos2(18)).isTrue();
         s.journaled().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(only(crashAndRecover()).inboundQos2()).containsExactly(17); // [MQTT-4.3.3-10]
+    }
+
+    @Test
+    void aQos2MessagesDeliveriesAndItsInboundPacketIdReachTheDiskTogetherOrNotAtAll() throws Exception {
+        SessionLog log = open(Long.MAX_VALUE);
+        start(log);
+        StubSessionListener receiver = new StubSessionListener();
+        Session sub = persistentSession(log, "sub", receiver);
+        sub.detach(receiver);
+        Session pub = persistentSession(log, "pub", new StubSessionListener());
+        log.barrier().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(pub.startInboundQos2(5)).isTrue();
+
+        CountDownLatch routed = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        CompletableFuture<Void> publisherLoop = CompletableFuture.runAsync(() -> log.together(() -> {
+            sub.enqueue(delivery("once", 2), null); // routing
+            routed.countDown();
+            try {
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            pub.journalInboundQos2(5); // then the packet id
+            return null;
+        }));
+        assertThat(routed.await(10, TimeUnit.SECONDS)).isTrue();
+        // another loop's barrier in between (a receiver's drain): it must not see the delivery durable without the id
+        CompletableFuture<Void> barrier = log.barrier().toCompletableFuture();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !barrier.isDone());
+        SessionLog.Recovery midway = crashAndRecover();
+        assertThat(midway.sessions()).allSatisfy(state -> {
+            assertThat(state.queue()).as("no delivery on disk without its inbound packet id").isEmpty();
+            assertThat(state.inboundQos2()).isEmpty();
+        });
+
+        finish.countDown();
+        publisherLoop.get(10, TimeUnit.SECONDS);
+        barrier.get(10, TimeUnit.SECONDS);
+        SessionLog.Recovery after = crashAndRecover();
+        SessionState receiverState = after.sessions().stream().filter(st -> st.clientId().equals("sub")).findFirst()
+                .orElseThrow();
+        SessionState publisherState = after.sessions().stream().filter(st -> st.clientId().equals("pub"))
+                .findFirst().orElseThrow();
+        assertThat(payloads(receiverState.queue())).containsExactly("once");
+        assertThat(publisherState.inboundQos2()).as("the resend is a duplicate [MQTT-4.3.3-10]").containsExactly(5);
+    }
+
+    @Test
+    void anInboundQos2IdWhoseMessageIsStillBeingRoutedIsNotInTheSessionState() throws Exception {
+        SessionLog log = open(Long.MAX_VALUE);
+        start(log);
+        Session s = persistentSession(log, "pub", new StubSessionListener());
+        assertThat(s.startInboundQos2(19)).isTrue();
+        assertThat(s.startInboundQos2(19)).as("a resend while routing is still a duplicate").isFalse();
+        assertThat(s.state(System.currentTimeMillis()).inboundQos2())
+                .as("a snapshot now would keep the id without the deliveries").isEmpty();
+        s.journalInboundQos2(19);
+        assertThat(s.state(System.currentTimeMillis()).inboundQos2()).containsExactly(19);
     }
 
     @Test
