@@ -17,6 +17,7 @@ import dev.mqttsuite.broker.routing.LocalRouteTable;
 import dev.mqttsuite.broker.routing.MessageForwarder;
 import dev.mqttsuite.broker.routing.RouteTable;
 import dev.mqttsuite.broker.routing.Router;
+import dev.mqttsuite.broker.routing.SharedGroupSelector;
 import dev.mqttsuite.broker.session.OfflineSessionEvents;
 import dev.mqttsuite.broker.session.SessionDirectory;
 import dev.mqttsuite.broker.session.SessionJournal;
@@ -141,6 +142,7 @@ public final class BrokerCluster implements AutoCloseable {
             forwarder.peerLeft(peer);
             receiver.forget(peer.memberId());
         });
+        receiver.custody(member.memberId(), forwarder::settleLocal);
         member.peers().forEach(forwarder::peerJoined);
         HazelcastRoutes hazelcastRoutes = new HazelcastRoutes(member, routes, remote);
         try {
@@ -226,7 +228,11 @@ public final class BrokerCluster implements AutoCloseable {
         if (this.sessions != null) {
             this.sessions.offlineSessions(offline);
         }
-        receiver.attach(new Router(routes, metrics, sessions::deliveryPermissions), journal);
+        Router local = new Router(routes, metrics, sessions::deliveryPermissions);
+        receiver.attach(local, journal);
+        // a departed broker's kept shared-group messages, when a member here is chosen for them
+        forwarder.attachLocal((message, shareName, filter) -> local.route(message, null, false,
+                SharedGroupSelector.only(List.of(SharedGroupSelector.key(shareName, filter)))));
         attached = true;
     }
 

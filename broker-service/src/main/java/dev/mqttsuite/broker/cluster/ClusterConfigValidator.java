@@ -79,6 +79,10 @@ public final class ClusterConfigValidator {
         if (forward.reconnectDelay().isNegative() || forward.reconnectDelay().isZero()) {
             problems.add("broker.cluster.forward.reconnect-delay must be positive");
         }
+        if (forward.custodyMax() < 0) {
+            problems.add("broker.cluster.forward.custody-max=" + forward.custodyMax()
+                    + " must be >= 0 (0: shared-group messages on a dying broker are not given to another member)");
+        }
         return problems;
     }
 

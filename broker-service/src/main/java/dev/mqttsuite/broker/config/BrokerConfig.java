@@ -570,6 +570,14 @@ public interface BrokerConfig {
             @WithName("reconnect-delay")
             @WithDefault("500ms")
             Duration reconnectDelay();
+
+            /**
+             * Most QoS 1/2 shared-group messages this broker keeps a copy of while another broker's member has them
+             * unacknowledged (given to another member if that broker dies); beyond, messages go without a copy.
+             */
+            @WithName("custody-max")
+            @WithDefault("100000")
+            int custodyMax();
         }
 
         /** How a broker finds the other members of its cluster. */

@@ -1,6 +1,7 @@
 package dev.mqttsuite.broker.routing;
 
 import dev.mqttsuite.broker.message.Message;
+import dev.mqttsuite.broker.session.Custody;
 import dev.mqttsuite.topic.TopicFilter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,9 +37,10 @@ public interface MessageForwarder {
      * Hands a message of the shared group {@code $share/{shareName}/{filter}} that no member here can take any more to
      * another node with members of that group.
      *
+     * @param custody the copy a broker keeps of the message, which goes with it (null if none)
      * @return false when there is no such node (the caller keeps or drops the message)
      */
-    default boolean forwardShared(Message message, String shareName, TopicFilter filter) {
+    default boolean forwardShared(Message message, String shareName, TopicFilter filter, Custody custody) {
         return false;
     }
 

@@ -4,6 +4,7 @@ import dev.mqttsuite.broker.auth.Permissions;
 import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.metrics.BrokerMetrics.DropReason;
+import dev.mqttsuite.broker.session.Custody;
 import dev.mqttsuite.broker.session.Delivery;
 import dev.mqttsuite.broker.session.Session;
 import dev.mqttsuite.broker.session.Session.Enqueued;
@@ -88,17 +89,18 @@ public final class Router {
         Tally tally = new Tally();
         if (collector.single != null) {
             tally.add(deliver(message, collector.single, collector.singleQos, collector.singleRetain,
-                    collector.singleIds(), null, publisher));
+                    collector.singleIds(), null, publisher, null));
         } else if (collector.merged != null) {
             for (Map.Entry<Session, Merge> e : collector.merged.entrySet()) {
                 Merge m = e.getValue();
-                tally.add(deliver(message, e.getKey(), m.qos, m.retain, m.ids(), null, publisher));
+                tally.add(deliver(message, e.getKey(), m.qos, m.retain, m.ids(), null, publisher, null));
             }
         }
         if (collector.groups != null) {
             for (SharedGroup<Session, SubscriptionOptions> group : collector.groups) {
                 if (groups.servesLocally(group.shareName(), group.filter())) {
-                    tally.add(deliverShared(message, group, publisher));
+                    tally.add(deliverShared(message, group, publisher,
+                            groups.custody(group.shareName(), group.filter())));
                 }
             }
         }
@@ -116,49 +118,66 @@ public final class Router {
             return;
         }
         Message message = orphan.message();
+        Custody custody = orphan.custody();
         SharedGroup.Member<Session, SubscriptionOptions> member = group.next(m -> m.subscriber() != exclude
                 && m.subscriber().isConnected() && !m.subscriber().isEnded());
-        if (member == null && forwarder.forwardShared(message, group.shareName(), group.filter())) {
-            return;
+        if (member == null && forwarder.forwardShared(message, group.shareName(), group.filter(), custody)) {
+            return; // the custody goes with it
         }
         if (member == null) {
             member = group.next(m -> m.subscriber() != exclude && !m.subscriber().isEnded());
         }
-        Enqueued outcome = member == null ? Enqueued.DROPPED : deliverShared(message, member, group, null);
+        Enqueued outcome = member == null ? ended(Enqueued.DROPPED, custody)
+                : deliverShared(message, member, group, null, custody);
         if (outcome != Enqueued.QUEUED && outcome != Enqueued.JOURNALED) {
             metrics.dropped(DropReason.NO_SHARED_MEMBER);
         }
     }
 
     private Enqueued deliverShared(Message message, SharedGroup<Session, SubscriptionOptions> group,
-            SessionListener publisher) {
+            SessionListener publisher, Custody custody) {
         SharedGroup.Member<Session, SubscriptionOptions> member = group.next(m -> m.subscriber().isConnected()
                 && !m.subscriber().isEnded());
         if (member == null) {
             member = group.next(m -> !m.subscriber().isEnded());
         }
         if (member == null) {
-            return Enqueued.DROPPED;
+            return ended(Enqueued.DROPPED, custody);
         }
-        return deliverShared(message, member, group, publisher);
+        return deliverShared(message, member, group, publisher, custody);
     }
 
     private Enqueued deliverShared(Message message, SharedGroup.Member<Session, SubscriptionOptions> member,
-            SharedGroup<Session, SubscriptionOptions> group, SessionListener publisher) {
+            SharedGroup<Session, SubscriptionOptions> group, SessionListener publisher, Custody custody) {
         SubscriptionOptions options = member.options();
         int qos = Math.min(message.qos(), options.qos());
         boolean retain = options.retainAsPublished() && message.retain();
         int[] ids = options.subscriptionId() == 0 ? null : new int[] {options.subscriptionId()};
-        return deliver(message, member.subscriber(), qos, retain, ids, group, publisher);
+        return deliver(message, member.subscriber(), qos, retain, ids, group, publisher, custody);
     }
 
     private Enqueued deliver(Message message, Session session, int qos, boolean retain, int[] ids,
-            SharedGroup<Session, SubscriptionOptions> group, SessionListener publisher) {
+            SharedGroup<Session, SubscriptionOptions> group, SessionListener publisher, Custody custody) {
         if (!permissionsOf.apply(session).mayReceive(message.topic())) {
             metrics.dropped(DropReason.NOT_AUTHORIZED); // read access is re-checked at delivery
-            return Enqueued.DROPPED;
+            return ended(Enqueued.DROPPED, custody);
         }
-        return session.enqueue(new Delivery(message, qos, retain, ids, group), publisher);
+        Delivery delivery = new Delivery(message, qos, retain, ids, group);
+        if (custody != null && qos == 0) {
+            custody.settle(); // downgraded to QoS 0 by the member's subscription: at most once from here
+        } else if (custody != null) {
+            delivery.withCustody(custody);
+        }
+        Enqueued outcome = session.enqueue(delivery, publisher);
+        return outcome == Enqueued.QUEUED || outcome == Enqueued.JOURNALED ? outcome : ended(outcome, custody);
+    }
+
+    /** A shared message that was not queued here ends here: the broker holding its copy forgets it. */
+    private static Enqueued ended(Enqueued outcome, Custody custody) {
+        if (custody != null) {
+            custody.settle();
+        }
+        return outcome;
     }
 
     private static final class Tally {

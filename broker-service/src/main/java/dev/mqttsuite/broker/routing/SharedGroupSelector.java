@@ -1,5 +1,6 @@
 package dev.mqttsuite.broker.routing;
 
+import dev.mqttsuite.broker.session.Custody;
 import dev.mqttsuite.topic.SubscriptionTopic;
 import dev.mqttsuite.topic.TopicFilter;
 import java.util.Collection;
@@ -14,6 +15,14 @@ public interface SharedGroupSelector {
 
     /** Whether one of this broker's members of {@code $share/{shareName}/{filter}} gets the message. */
     boolean servesLocally(String shareName, TopicFilter filter);
+
+    /**
+     * The custody another broker keeps of this message for the group, which its delivery here settles when it ends
+     * (docs/adr/0011); null when nobody holds a copy.
+     */
+    default Custody custody(String shareName, TopicFilter filter) {
+        return null;
+    }
 
     /** Every local group serves: a single broker. */
     SharedGroupSelector ALL = (shareName, filter) -> true;

@@ -29,6 +29,8 @@ public final class Delivery {
     long journalId;
     /** Queued while no connection was attached (or restored): the receiver's permissions are checked again at send. */
     boolean recheck;
+    /** Another broker's copy of this shared-group message, settled when the delivery ends here; null if none. */
+    Custody custody;
 
     public Delivery(Message message, int qos, boolean retain, int[] subscriptionIds,
             SharedGroup<Session, SubscriptionOptions> sharedGroup) {
@@ -89,6 +91,24 @@ public final class Delivery {
     }
 
     /** The shared group the message came through, or null. */
+    /** Another broker's copy of this shared-group message (null if none); a hand-on to another member keeps it. */
+    public Custody custody() {
+        return custody;
+    }
+
+    /** Set by the router before the delivery is queued. */
+    public Delivery withCustody(Custody held) {
+        this.custody = held;
+        return this;
+    }
+
+    /** The message ended here (acknowledged, recorded or dropped): the broker holding a copy can forget it. */
+    void settle() {
+        if (custody != null) {
+            custody.settle();
+        }
+    }
+
     public SharedGroup<Session, SubscriptionOptions> sharedGroup() {
         return sharedGroup;
     }

@@ -250,7 +250,7 @@ public final class Session {
         List<Delivery> out = queue.removeIf(d -> d.sharedGroup != null);
         out.addAll(inflight.takeUnreleasedShared());
         if (!ended) {
-            out.forEach(this::journalCompleted); // each goes to another member, which records it itself
+            out.forEach(this::journalCompleted); // each goes to another member, which records (and settles) it
         }
         return out;
     }
@@ -313,6 +313,7 @@ public final class Session {
         if (journaled) {
             delivery.journalId = nextJournalId++;
             journal.queued(this, delivery);
+            delivery.settle(); // the journal (and the replica, in a cluster) answers for it from here
         }
         Enqueued result = journaled ? Enqueued.JOURNALED : Enqueued.QUEUED;
         if (connection == null) {
@@ -333,7 +334,7 @@ public final class Session {
         if (limits.overflow() == BrokerConfig.QueueOverflow.DROP_OLDEST) {
             while (!queue.isEmpty()) {
                 Delivery oldest = queue.poll();
-                journalCompleted(oldest);
+                finished(oldest);
                 lost();
                 if (queue.offer(delivery, limits.maxQueuedMessages(), limits.maxQueuedBytes())) {
                     return Enqueued.QUEUED;
@@ -400,12 +401,12 @@ public final class Session {
             queue.poll();
             if (next.message.isExpired(now)) {
                 metrics.dropped(DropReason.EXPIRED); // [MQTT-3.3.2-5]
-                journalCompleted(next);
+                finished(next);
                 continue;
             }
             if (next.recheck && !listener.deliveryPermissions().mayReceive(next.message.topic())) {
                 metrics.dropped(DropReason.NOT_AUTHORIZED); // queued while offline; the user may not read it now
-                journalCompleted(next);
+                finished(next);
                 continue;
             }
             if (next.qos > 0) {
@@ -437,7 +438,7 @@ public final class Session {
                 inflight.remove(delivery.packetId);
             }
             metrics.dropped(DropReason.TOO_LARGE_FOR_CLIENT); // [MQTT-3.1.2-25]
-            journalCompleted(delivery);
+            finished(delivery);
             return false;
         }
         delivery.sent = true;
@@ -498,7 +499,7 @@ public final class Session {
     public synchronized Delivery complete(SessionListener listener, int packetId) {
         Delivery done = inflight.remove(packetId);
         if (done != null) {
-            journalCompleted(done);
+            finished(done);
             if (connection == listener) {
                 drain(listener);
             }
@@ -514,13 +515,14 @@ public final class Session {
         }
         if (error) {
             inflight.remove(packetId); // a PUBREC >= 0x80 ends the exchange [MQTT-4.3.3]
-            journalCompleted(d);
+            finished(d);
             return false;
         }
         d.released = true;
         if (d.journalId != 0) {
             journal.released(this, d);
         }
+        d.settle(); // the member has it: QoS 2 never sends it to another one now
         return true;
     }
 
@@ -581,6 +583,12 @@ public final class Session {
         if (logged) {
             journal.will(this, will);
         }
+    }
+
+    /** A delivery ended here (acknowledged or dropped): out of the journal, and its custody settled. */
+    private void finished(Delivery delivery) {
+        journalCompleted(delivery);
+        delivery.settle();
     }
 
     private void journalCompleted(Delivery delivery) {

@@ -170,7 +170,8 @@ class RouterTest {
             }
 
             @Override
-            public boolean forwardShared(Message message, String shareName, TopicFilter filter) {
+            public boolean forwardShared(Message message, String shareName, TopicFilter filter,
+                    dev.mqttsuite.broker.session.Custody custody) {
                 handedOn.add(SharedGroupSelector.key(shareName, filter));
                 return true;
             }

@@ -11,11 +11,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RecordingSubscriber implements SessionListener {
 
     public final List<String> received = new CopyOnWriteArrayList<>();
+    /** The packet identifier of each QoS 1/2 delivery, in the order of {@link #received}. */
+    public final List<Integer> packetIds = new CopyOnWriteArrayList<>();
     public volatile boolean full;
 
     @Override
     public boolean sendPublish(Delivery delivery, long nowMillis) {
         received.add(new String(delivery.message().payload(), StandardCharsets.UTF_8));
+        packetIds.add(delivery.packetId());
         return true;
     }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * A shared subscription across three broker processes (MQTT 5.0 section 4.8.2, issue 14): members of one group on
  * brokers 1, 2 and 3, a publisher on broker 1; each message reaches exactly one member cluster-wide and every broker
  * with members gets a share. After a SIGKILL of broker 3 the next messages still reach exactly one surviving member,
- * first while the survivors only saw its stream break, then after they removed it from the cluster.
+ * first while the survivors only saw its stream break, then after they removed it from the cluster. Messages a member
+ * had not acknowledged when its broker was killed go to a member on another broker.
  */
 @Timeout(150)
 class SharedSubscriptionClusterIT {
@@ -42,11 +43,17 @@ class SharedSubscriptionClusterIT {
     }
 
     private void member(int node, String id) {
+        member(node, id, false);
+    }
+
+    /** @param neverAcknowledges takes its messages and never acknowledges them (a slow consumer) */
+    private void member(int node, String id, boolean neverAcknowledges) {
         Mqtt5BlockingClient client = cluster.connect(node, id);
         Queue<String> payloads = new ConcurrentLinkedQueue<>();
         received.put(id, payloads);
         client.toAsync().subscribeWith().topicFilter(GROUP).qos(MqttQos.AT_LEAST_ONCE)
                 .callback(publish -> payloads.add(new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8)))
+                .manualAcknowledgement(neverAcknowledges)
                 .send().join();
     }
 
@@ -119,5 +126,35 @@ class SharedSubscriptionClusterIT {
         assertThat(countOn(2, "broken")).as("broker 2 keeps its share").isPositive();
         assertThat(all()).as("each message exactly once over the whole run, none twice")
                 .doesNotHaveDuplicates().hasSize(500);
+    }
+
+    @Test
+    void givenMessagesAMemberHasNotAcknowledged_whenItsBrokerIsKilled_thenTheyGoToAMemberOnAnotherBroker()
+            throws Exception {
+        cluster = new ClusterNodes(3);
+        member(2, "member-2-stuck", true);
+        member(3, "member-3-a");
+        await("broker 1 knows the group's brokers").atMost(ClusterNodes.SETTLE)
+                .until(() -> Http.metric(cluster.http(1), "mqtt_cluster_routes_remote") == 2);
+        Mqtt5BlockingClient publisher = cluster.connect(1, "publisher-on-1");
+
+        publish(publisher, "h", 200); // each acknowledged once its broker routed it
+        await("all 200 delivered, broker 2's share unacknowledged").atMost(ClusterNodes.SETTLE)
+                .until(() -> distinctWith("h").size() == 200);
+        int unacknowledged = countOn(2, "h");
+        assertThat(unacknowledged).as("broker 2 got its share").isPositive();
+        assertThat(Http.metric(cluster.http(1), "mqtt_cluster_shared_custody"))
+                .as("broker 1 keeps a copy of each message broker 2's member has not acknowledged")
+                .isEqualTo(unacknowledged);
+
+        cluster.kill(2); // SIGKILL: its member's messages die with its memory
+        await("broker 2's unacknowledged messages reach the member on broker 3 [MQTT 5.0 4.8.2]")
+                .atMost(ClusterNodes.SETTLE)
+                .until(() -> received.get("member-3-a").stream().distinct().count() == 200);
+        assertThat(Http.metric(cluster.http(1), "mqtt_cluster_shared_redelivered_total"))
+                .isEqualTo(unacknowledged);
+        assertThat(Http.metric(cluster.http(1), "mqtt_cluster_shared_custody")).isZero();
+        assertThat(received.get("member-3-a")).as("broker 3's own share once, the redelivered ones once")
+                .doesNotHaveDuplicates();
     }
 }

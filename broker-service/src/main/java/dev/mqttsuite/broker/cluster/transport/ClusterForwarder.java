@@ -6,6 +6,7 @@ import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.message.Message;
 import dev.mqttsuite.broker.routing.MessageForwarder;
 import dev.mqttsuite.broker.routing.SharedGroupSelector;
+import dev.mqttsuite.broker.session.Custody;
 import dev.mqttsuite.cluster.v1.ClusterMessage;
 import dev.mqttsuite.topic.TopicFilter;
 import dev.mqttsuite.topic.index.SharedGroup;
@@ -49,6 +50,8 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
     private final BrokerConfig.Cluster.Forward settings;
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, PeerLink> links = new ConcurrentHashMap<>();
+    private final SharedCustody custody;
+    private volatile LocalShared localShared = (message, shareName, filter) -> { };
 
     /**
      * @param remote the routes of the other brokers, and this broker's own shared routes
@@ -64,6 +67,7 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
         this.localNodeId = localNodeId;
         this.settings = settings;
         this.registry = registry;
+        this.custody = new SharedCustody(settings.custodyMax(), registry);
     }
 
     @Override
@@ -86,7 +90,7 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
         if (plain.isEmpty() && groups.isEmpty()) {
             return LOCAL;
         }
-        Map<String, List<String>> assigned = null; // peer -> the groups it serves for this message
+        Map<String, Assigned> assigned = null; // peer -> the groups it serves for this message
         List<String> elsewhere = null;
         for (SharedGroup<String, Boolean> group : groups) {
             String key = SharedGroupSelector.key(group.shareName(), group.filter());
@@ -98,7 +102,9 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
                 assigned = new HashMap<>();
                 elsewhere = new ArrayList<>(2);
             }
-            assigned.computeIfAbsent(chosen, peer -> new ArrayList<>(1)).add(key);
+            long token = message.qos() == 0 ? 0
+                    : custody.hold(message, group.shareName(), group.filter(), chosen, false);
+            assigned.computeIfAbsent(chosen, peer -> new Assigned()).add(key, token);
             elsewhere.add(key);
         }
         if (plain.isEmpty() && assigned == null) {
@@ -107,12 +113,12 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
         ClusterMessage encoded = MessageCodec.encode(message, System.currentTimeMillis());
         CompletionStage<Void> all = DONE;
         for (String member : plain) {
-            List<String> shared = assigned == null ? null : assigned.remove(member);
-            all = offer(all, member, shared == null ? encoded : withGroups(encoded, shared, false), message.qos());
+            Assigned shared = assigned == null ? null : assigned.remove(member);
+            all = offer(all, member, shared == null ? encoded : shared.onto(encoded, false), message.qos());
         }
         if (assigned != null) {
-            for (Map.Entry<String, List<String>> e : assigned.entrySet()) {
-                all = offer(all, e.getKey(), withGroups(encoded, e.getValue(), true), message.qos());
+            for (Map.Entry<String, Assigned> e : assigned.entrySet()) {
+                all = offer(all, e.getKey(), e.getValue().onto(encoded, true), message.qos());
             }
         }
         return new Dispatch(all, elsewhere == null ? SharedGroupSelector.ALL : SharedGroupSelector.except(elsewhere));
@@ -128,8 +134,23 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
         return all == DONE ? stage : stage == DONE ? all : all.thenCombine(stage, (a, b) -> null);
     }
 
-    private static ClusterMessage withGroups(ClusterMessage encoded, List<String> groups, boolean sharedOnly) {
-        return encoded.toBuilder().addAllSharedGroups(groups).setSharedOnly(sharedOnly).build();
+    /** The shared groups one peer serves for a message, with the custody token of each (0 = none). */
+    private static final class Assigned {
+        final List<String> groups = new ArrayList<>(1);
+        final List<Long> tokens = new ArrayList<>(1);
+
+        void add(String group, long token) {
+            groups.add(group);
+            tokens.add(token);
+        }
+
+        ClusterMessage onto(ClusterMessage encoded, boolean sharedOnly) {
+            ClusterMessage.Builder builder = encoded.toBuilder().addAllSharedGroups(groups).setSharedOnly(sharedOnly);
+            if (tokens.stream().anyMatch(t -> t != 0)) {
+                builder.addAllCustodyTokens(tokens);
+            }
+            return builder.build();
+        }
     }
 
     /**
@@ -155,33 +176,124 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
 
     /**
      * Hands a shared group's message on to another broker with members of that group whose stream is open, for that
-     * group only; nobody waits for its acknowledgement (the publisher was answered when the message first came).
+     * group only; nobody waits for its acknowledgement (the publisher was answered when the message first came). The
+     * custody goes with it: the broker holding a copy is named in the message and the receiver settles with it; a
+     * QoS 1/2 message nobody held a copy of is kept here until the receiver settles it.
      */
     @Override
-    public boolean forwardShared(Message message, String shareName, TopicFilter filter) {
+    public boolean forwardShared(Message message, String shareName, TopicFilter filter, Custody held) {
         if (isSys(message)) {
             return false;
         }
         String key = SharedGroupSelector.key(shareName, filter);
+        SharedGroup<String, Boolean> group = group(message, shareName, filter);
+        SharedGroup.Member<String, Boolean> chosen = group == null ? null
+                : group.next(m -> eligible(m.subscriber(), key, false, true));
+        PeerLink link = chosen == null ? null : links.get(chosen.subscriber());
+        if (link == null) {
+            return false;
+        }
+        ClusterMessage.Builder builder = MessageCodec.encode(message, System.currentTimeMillis()).toBuilder()
+                .addSharedGroups(key).setSharedOnly(true);
+        if (held != null) {
+            builder.addCustodyTokens(held.token()).setCustodyMember(held.holder());
+        } else if (message.qos() > 0) {
+            builder.addCustodyTokens(custody.hold(message, shareName, filter, chosen.subscriber(), true));
+        }
+        link.offer(builder.build(), message.qos());
+        LOG.debugf("Shared message of %s handed on to member %s", key, chosen.subscriber());
+        return true;
+    }
+
+    /** The cluster's view of {@code $share/{shareName}/{filter}} for a message's topic; null when nobody has it. */
+    private SharedGroup<String, Boolean> group(Message message, String shareName, TopicFilter filter) {
         List<SharedGroup<String, Boolean>> found = new ArrayList<>(1);
         remote.match(message.topic(), member -> { }, group -> {
             if (group.shareName().equals(shareName) && group.filter().value().equals(filter.value())) {
                 found.add(group);
             }
         });
-        if (found.isEmpty()) {
-            return false;
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /**
+     * A departed broker's kept messages go to another member of their group: another broker's (with a new copy kept),
+     * or one here; expired ones and those whose group has no member left are dropped and counted.
+     */
+    private void redeliverHeldBy(String departed) {
+        List<SharedCustody.Held> orphans = custody.takeHeldBy(departed);
+        long now = System.currentTimeMillis();
+        for (SharedCustody.Held h : orphans) {
+            Message message = h.message();
+            if (message.isExpired(now)) {
+                continue;
+            }
+            String key = SharedGroupSelector.key(h.shareName(), h.filter());
+            SharedGroup<String, Boolean> group = group(message, h.shareName(), h.filter());
+            SharedGroup.Member<String, Boolean> chosen = group == null ? null
+                    : group.next(m -> eligible(m.subscriber(), key, true, true));
+            if (chosen == null && group != null) {
+                chosen = group.next(m -> eligible(m.subscriber(), key, true, false));
+            }
+            if (chosen != null && chosen.subscriber().equals(localMemberId)) {
+                localShared.deliver(message, h.shareName(), h.filter());
+                custody.redelivered();
+                continue;
+            }
+            PeerLink link = chosen == null ? null : links.get(chosen.subscriber());
+            if (link == null) {
+                custody.lost();
+                LOG.debugf("Kept message of %s (held by departed %s): no member left", key, departed);
+                continue;
+            }
+            long token = custody.hold(message, h.shareName(), h.filter(), chosen.subscriber(), true);
+            ClusterMessage.Builder builder = MessageCodec.encode(message, now).toBuilder().addSharedGroups(key)
+                    .setSharedOnly(true);
+            if (token != 0) {
+                builder.addCustodyTokens(token);
+            }
+            link.offer(builder.build(), message.qos());
+            custody.redelivered();
         }
-        SharedGroup.Member<String, Boolean> chosen = found.get(0).next(m -> eligible(m.subscriber(), key, false,
-                true));
-        PeerLink link = chosen == null ? null : links.get(chosen.subscriber());
-        if (link == null) {
-            return false;
+        if (!orphans.isEmpty()) {
+            LOG.infof("%d shared-group messages held by departed member %s given to other members", orphans.size(),
+                    departed);
         }
-        link.offer(withGroups(MessageCodec.encode(message, System.currentTimeMillis()), List.of(key), true),
-                message.qos());
-        LOG.debugf("Shared message of %s handed on to member %s", key, chosen.subscriber());
-        return true;
+    }
+
+    /** Where a kept message goes when the member chosen for it is on this broker. */
+    @FunctionalInterface
+    public interface LocalShared {
+        void deliver(Message message, String shareName, TopicFilter filter);
+    }
+
+    /** Sets where kept messages of a departed broker go when a member here is chosen (this broker's router). */
+    public void attachLocal(LocalShared local) {
+        this.localShared = local;
+    }
+
+    /** A peer settled (or accepted) custody tokens: see {@link SharedCustody}. */
+    void settled(List<Long> tokens) {
+        tokens.forEach(custody::settle);
+    }
+
+    /** Custody kept for the broker itself: a kept message came back here through a hand-on. */
+    public void settleLocal(long token) {
+        custody.settle(token);
+    }
+
+    void accepted(ClusterMessage message) {
+        for (int i = 0; i < message.getCustodyTokensCount(); i++) {
+            long token = message.getCustodyTokens(i);
+            if (token != 0 && message.getCustodyMember().isEmpty()) {
+                custody.accepted(token);
+            }
+        }
+    }
+
+    /** Kept shared-group messages not yet settled by their receivers. */
+    public int custodySize() {
+        return custody.size();
     }
 
     private static boolean isSys(Message message) {
@@ -197,18 +309,22 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
         links.computeIfAbsent(peer.memberId(), id -> {
             PeerLink link = new PeerLink(peer, vertx, client, localMemberId, localNodeId,
                     new ForwardWindow(settings.window(), settings.batchSize(), settings.batchBytes()),
-                    settings.reconnectDelay(), registry);
+                    settings.reconnectDelay(), registry, this);
             link.start();
             return link;
         });
     }
 
-    /** A broker left: its link closes and publishers waiting for it are released. */
+    /**
+     * A broker left: its link closes and publishers waiting for it are released; the shared-group messages it held
+     * and had not settled go to other members.
+     */
     public void peerLeft(Peer peer) {
         PeerLink link = links.remove(peer.memberId());
         if (link != null) {
             link.close();
         }
+        redeliverHeldBy(peer.memberId());
     }
 
     /** Peers with an open stream. */

@@ -38,6 +38,8 @@ final class PeerLink {
     private final Duration reconnectDelay;
     private final ForwardWindow window;
     private final PeerMetrics metrics;
+    /** Keeps the copies of shared-group messages this link carries (see {@link SharedCustody}). */
+    private final ClusterForwarder custodian;
 
     // guarded by this
     private GrpcClientRequest<ForwardBatch, ForwardAck> stream;
@@ -49,8 +51,9 @@ final class PeerLink {
     private int failures;
 
     PeerLink(Peer peer, Vertx vertx, GrpcClient client, String localMemberId, String localNodeId,
-            ForwardWindow window, Duration reconnectDelay, MeterRegistry registry) {
+            ForwardWindow window, Duration reconnectDelay, MeterRegistry registry, ClusterForwarder custodian) {
         this.peer = peer;
+        this.custodian = custodian;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.client = client;
@@ -174,6 +177,12 @@ final class PeerLink {
     }
 
     private void acknowledged(ForwardAck ack) {
+        if (ack.getSettledCount() > 0) {
+            custodian.settled(ack.getSettledList());
+        }
+        if (ack.getSequence() == 0) {
+            return; // custody only
+        }
         List<ForwardWindow.Batch> done;
         boolean schedule;
         synchronized (this) {
@@ -184,6 +193,11 @@ final class PeerLink {
         long now = System.nanoTime();
         for (ForwardWindow.Batch batch : done) {
             metrics.acknowledged(batch.messages().size(), now - batch.sentAtNanos());
+            for (ClusterMessage message : batch.messages()) {
+                if (message.getCustodyTokensCount() > 0) {
+                    custodian.accepted(message);
+                }
+            }
             batch.accepted().forEach(stage -> stage.complete(null));
         }
         if (schedule) {

@@ -14,6 +14,7 @@ import dev.mqttsuite.broker.metrics.BrokerMetrics;
 import dev.mqttsuite.broker.routing.LocalRouteTable;
 import dev.mqttsuite.broker.routing.MessageForwarder.Dispatch;
 import dev.mqttsuite.broker.routing.Router;
+import dev.mqttsuite.broker.routing.SharedGroupSelector;
 import dev.mqttsuite.broker.server.BrokerConfigValidatorTest;
 import dev.mqttsuite.broker.support.RecordingSubscriber;
 import dev.mqttsuite.broker.session.Session;
@@ -320,14 +321,79 @@ class ClusterForwarderTest {
     }
 
     @Test
+    void givenSharedQos1MessagesAPeersMemberHasNotAcknowledged_whenThatPeerLeaves_thenTheyGoToAMemberHere() {
+        RecordingSubscriber member = subscribe("g1", "$share/g/jobs/+"); // the peer's only member, never acking yet
+        remote.add(PEER, "$share/g/jobs/+");
+        List<String> redelivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        forwarder.attachLocal((m, shareName, filter) -> redelivered.add(new String(m.payload(),
+                StandardCharsets.UTF_8) + "@" + SharedGroupSelector.key(shareName, filter)));
+
+        List<CompletableFuture<Void>> stages = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            stages.add(forwarder.dispatch(message("jobs/1", "k" + i, 1)).accepted().toCompletableFuture());
+        }
+        forwarder.dispatch(message("jobs/1", "at-most-once", 0));
+        CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).orTimeout(20, TimeUnit.SECONDS).join();
+        await().atMost(WAIT).until(() -> member.received.size() == 21);
+        assertThat(forwarder.custodySize()).as("a copy of each QoS 1 message, none of QoS 0").isEqualTo(20);
+
+        Session session = subscribers.get(member);
+        for (int i = 0; i < 5; i++) {
+            session.complete(member, member.packetIds.get(i)); // PUBACK for k0..k4
+        }
+        await("the peer settles what its member acknowledged").atMost(WAIT)
+                .until(() -> forwarder.custodySize() == 15);
+
+        localRoutes.add("$share/g/jobs/+"); // a member here now
+        remote.add(LOCAL, "$share/g/jobs/+");
+        forwarder.peerLeft(new Peer(PEER, "node-b", "127.0.0.1", server.actualPort())); // the peer died
+        List<String> expected = new ArrayList<>();
+        for (int i = 5; i < 20; i++) {
+            expected.add("k" + i + "@$share/g/jobs/+");
+        }
+        assertThat(redelivered).as("what its member had not acknowledged, to another member [MQTT 5.0 4.8.2]")
+                .containsExactlyElementsOf(expected);
+        assertThat(forwarder.custodySize()).isZero();
+        assertThat(registry.get("mqtt.cluster.shared.redelivered").counter().count()).isEqualTo(15);
+    }
+
+    @Test
+    void givenASharedMessageThePeersPersistentMemberRecorded_thenNoCopyIsKept() {
+        Session session = new Session("durable", SessionLimits.from(config), metrics,
+                new dev.mqttsuite.broker.session.log.RecordingJournal() {
+                    @Override
+                    protected void append(dev.mqttsuite.broker.session.log.LogRecord record) {
+                    }
+
+                    @Override
+                    public CompletionStage<Void> barrier() {
+                        return CompletableFuture.completedFuture(null);
+                    }
+
+                    @Override
+                    public boolean durable() {
+                        return true;
+                    }
+                });
+        session.attach(new RecordingSubscriber(), 3600); // outlives its connection: the journal answers for it
+        receiverRoutes.subscribe(session, SubscriptionTopic.parse("$share/g/jobs/+"), new SubscriptionOptions(1,
+                false, false, 0, 0));
+        remote.add(PEER, "$share/g/jobs/+");
+
+        forwarder.dispatch(message("jobs/1", "kept-by-the-session", 1)).accepted().toCompletableFuture()
+                .orTimeout(20, TimeUnit.SECONDS).join();
+        await("settled as soon as the session recorded it").atMost(WAIT).until(() -> forwarder.custodySize() == 0);
+    }
+
+    @Test
     void givenSharedMessageHandedOn_thenThePeerDeliversItToItsGroupOnly() {
         RecordingSubscriber member = subscribe("g1", "$share/g/jobs/+");
         RecordingSubscriber plain = subscribe("p1", "jobs/+");
         remote.add(PEER, "$share/g/jobs/+");
         remote.add(PEER, "jobs/+");
 
-        assertThat(forwarder.forwardShared(message("jobs/1", "orphan", 1), "g", JOBS)).isTrue();
-        assertThat(forwarder.forwardShared(message("jobs/1", "nobody", 1), "h", JOBS))
+        assertThat(forwarder.forwardShared(message("jobs/1", "orphan", 1), "g", JOBS, null)).isTrue();
+        assertThat(forwarder.forwardShared(message("jobs/1", "nobody", 1), "h", JOBS, null))
                 .as("no broker has members of h").isFalse();
 
         await().atMost(WAIT).until(() -> member.received.equals(List.of("orphan")));
