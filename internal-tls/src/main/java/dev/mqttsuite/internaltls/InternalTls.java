@@ -4,6 +4,7 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
@@ -93,7 +94,7 @@ public final class InternalTls {
             return options.setSsl(false).setHttp2ClearTextEnabled(true);
         }
         return options.setSsl(true).setUseAlpn(true).setClientAuth(ClientAuth.REQUIRED)
-                .setKeyCertOptions(keyCert()).setTrustOptions(trust());
+                .setSslEngineOptions(pooledJdkEngine()).setKeyCertOptions(keyCert()).setTrustOptions(trust());
     }
 
     /**
@@ -106,7 +107,17 @@ public final class InternalTls {
             return options.setSsl(false).setHttp2ClearTextUpgrade(false);
         }
         return options.setSsl(true).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
-                .setVerifyHost(false).setKeyCertOptions(keyCert()).setTrustOptions(trust());
+                .setVerifyHost(false).setSslEngineOptions(pooledJdkEngine()).setKeyCertOptions(keyCert())
+                .setTrustOptions(trust());
+    }
+
+    /**
+     * The JDK's TLS engine with pooled heap buffers. Without it Vert.x gives a TLS channel an unpooled heap allocator,
+     * and every flush allocates a fresh output buffer the size of a TLS record (about 17 KiB): on a cluster stream at
+     * 10,000 msg/s that was most of the broker's garbage and its young-GC pauses showed in the forwarding p99.
+     */
+    public static JdkSSLEngineOptions pooledJdkEngine() {
+        return new JdkSSLEngineOptions().setPooledHeapBuffers(true);
     }
 
     private PemKeyCertOptions keyCert() {

@@ -10,6 +10,7 @@ import dev.mqttsuite.broker.cluster.session.SessionReplication;
 import dev.mqttsuite.broker.cluster.stats.HazelcastClusterCounts;
 import dev.mqttsuite.broker.cluster.transport.ChannelSecurity;
 import dev.mqttsuite.broker.cluster.transport.ClusterForwarder;
+import dev.mqttsuite.broker.cluster.transport.ForwardMethod;
 import dev.mqttsuite.broker.cluster.transport.ForwardReceiver;
 import dev.mqttsuite.broker.config.BrokerConfig;
 import dev.mqttsuite.broker.metrics.BrokerMetrics;
@@ -106,7 +107,7 @@ public final class BrokerCluster implements AutoCloseable {
         GrpcHandover handover = new GrpcHandover(vertx, security.clientOptions(), nodeId, handoverTimeout(config));
         GrpcServer grpc = GrpcServer.server(vertx, ForwardReceiver.serverOptions(limits.maxPacketSize(),
                 config.forward().batchBytes()));
-        grpc.callHandler(BrokerClusterGrpc.getForwardMethod(), receiver::open);
+        grpc.callHandler(ForwardMethod.SERVER, receiver::open);
         grpc.callHandler(BrokerClusterGrpc.getTakeOverMethod(), handover::serve);
         HttpServer server = vertx.createHttpServer(security.serverOptions().setHost(config.host())
                 .setPort(config.grpcPort())).requestHandler(security.guard(grpc));

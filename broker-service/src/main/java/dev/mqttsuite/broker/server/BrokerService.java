@@ -189,7 +189,8 @@ public class BrokerService {
     private NetServerOptions tlsOptions(String host, int port) {
         BrokerConfig.Tls tls = config.tls();
         NetServerOptions options = new NetServerOptions().setHost(host).setPort(port).setSsl(true)
-                .setTcpNoDelay(true).setEnabledSecureTransportProtocols(TlsMaterial.PROTOCOLS);
+                .setTcpNoDelay(true).setEnabledSecureTransportProtocols(TlsMaterial.PROTOCOLS)
+                .setSslEngineOptions(InternalTls.pooledJdkEngine()); // one pooled buffer per TLS flush, not a new one
         options.setKeyCertOptions(TlsMaterial.keyCert(tls));
         TlsMaterial.trust(tls).ifPresent(options::setTrustOptions);
         options.setClientAuth(switch (tls.clientAuth()) {

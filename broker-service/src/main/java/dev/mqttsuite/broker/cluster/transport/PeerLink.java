@@ -1,7 +1,6 @@
 package dev.mqttsuite.broker.cluster.transport;
 
 import dev.mqttsuite.broker.cluster.member.Peer;
-import dev.mqttsuite.cluster.v1.BrokerClusterGrpc;
 import dev.mqttsuite.cluster.v1.ClusterMessage;
 import dev.mqttsuite.cluster.v1.ForwardAck;
 import dev.mqttsuite.cluster.v1.ForwardBatch;
@@ -111,7 +110,7 @@ final class PeerLink {
         }
         connecting = true;
         client.request(SocketAddress.inetSocketAddress(peer.grpcPort(), peer.grpcHost()),
-                BrokerClusterGrpc.getForwardMethod()).onComplete(opened -> {
+                ForwardMethod.CLIENT).onComplete(opened -> {
                     connecting = false;
                     if (opened.failed()) {
                         broken(null, opened.cause());

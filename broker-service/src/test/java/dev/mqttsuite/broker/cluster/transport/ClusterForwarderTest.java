@@ -83,7 +83,7 @@ class ClusterForwarderTest {
                 dev.mqttsuite.broker.session.SessionJournal.IN_MEMORY);
         GrpcServer grpc = GrpcServer.server(vertx, ForwardReceiver.serverOptions(
                 config.limits().maxPacketSize(), config.cluster().forward().batchBytes()));
-        grpc.callHandler(BrokerClusterGrpc.getForwardMethod(), receiver::open);
+        grpc.callHandler(ForwardMethod.SERVER, receiver::open);
         server = vertx.createHttpServer(ChannelSecurity.PLAINTEXT.serverOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(grpc);
         server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -61,7 +61,7 @@ class ClusterTransportMutualTlsTest {
         receiver.attach(new Router(new LocalRouteTable(32), new BrokerMetrics(registry), s -> Permissions.ALL),
                 SessionJournal.IN_MEMORY);
         GrpcServer grpc = GrpcServer.server(vertx);
-        grpc.callHandler(BrokerClusterGrpc.getForwardMethod(), receiver::open);
+        grpc.callHandler(ForwardMethod.SERVER, receiver::open);
         ChannelSecurity security = security(PKI.broker);
         server = vertx.createHttpServer(security.serverOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(security.guard(grpc));
