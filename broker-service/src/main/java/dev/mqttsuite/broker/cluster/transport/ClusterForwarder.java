@@ -91,6 +91,7 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
             return LOCAL;
         }
         Map<String, Assigned> assigned = null; // peer -> the groups it serves for this message
+        Map<String, List<Long>> held = null; // peer -> custody tokens kept for it
         List<String> elsewhere = null;
         for (SharedGroup<String, Boolean> group : groups) {
             String key = SharedGroupSelector.key(group.shareName(), group.filter());
@@ -105,6 +106,12 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
             long token = message.qos() == 0 ? 0
                     : custody.hold(message, group.shareName(), group.filter(), chosen, false);
             assigned.computeIfAbsent(chosen, peer -> new Assigned()).add(key, token);
+            if (token != 0) {
+                if (held == null) {
+                    held = new HashMap<>();
+                }
+                held.computeIfAbsent(chosen, peer -> new ArrayList<>(1)).add(token);
+            }
             elsewhere.add(key);
         }
         if (plain.isEmpty() && assigned == null) {
@@ -120,6 +127,9 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
             for (Map.Entry<String, Assigned> e : assigned.entrySet()) {
                 all = offer(all, e.getKey(), e.getValue().onto(encoded, true), message.qos());
             }
+        }
+        if (held != null) {
+            held.forEach(this::releaseIfLeft);
         }
         return new Dispatch(all, elsewhere == null ? SharedGroupSelector.ALL : SharedGroupSelector.except(elsewhere));
     }
@@ -195,14 +205,32 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
         }
         ClusterMessage.Builder builder = MessageCodec.encode(message, System.currentTimeMillis()).toBuilder()
                 .addSharedGroups(key).setSharedOnly(true);
+        long token = 0;
         if (held != null) {
             builder.addCustodyTokens(held.token()).setCustodyMember(held.holder());
         } else if (message.qos() > 0) {
-            builder.addCustodyTokens(custody.hold(message, shareName, filter, chosen.subscriber(), true));
+            token = custody.hold(message, shareName, filter, chosen.subscriber(), true);
+            builder.addCustodyTokens(token);
         }
         link.offer(builder.build(), message.qos());
+        if (links.get(chosen.subscriber()) != link) {
+            // it left meanwhile: a copy its departure did not take stays ours to give elsewhere (the caller does)
+            return token != 0 && !custody.release(token);
+        }
         LOG.debugf("Shared message of %s handed on to member %s", key, chosen.subscriber());
         return true;
+    }
+
+    /**
+     * Copies kept for a peer that left while a message was being given to it: its departure ({@link #peerLeft})
+     * removes the link before it collects the copies, so a link that is gone now means that collection may have run
+     * before the copies existed; they are dropped instead of waiting for ever for a settlement. The message's QoS 1/2
+     * publisher is refused (0x80) by the missing link and sends it again.
+     */
+    private void releaseIfLeft(String peer, List<Long> tokens) {
+        if (!links.containsKey(peer)) {
+            tokens.forEach(custody::settle);
+        }
     }
 
     /** The cluster's view of {@code $share/{shareName}/{filter}} for a message's topic; null when nobody has it. */
@@ -253,6 +281,12 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
                 builder.addCustodyTokens(token);
             }
             link.offer(builder.build(), message.qos());
+            if (links.get(chosen.subscriber()) != link) { // that one left too: its departure takes what it collected
+                if (token == 0 || custody.release(token)) {
+                    custody.lost();
+                }
+                continue;
+            }
             custody.redelivered();
         }
         if (!orphans.isEmpty()) {

@@ -76,14 +76,14 @@ final class PeerLink {
      * Queues a message for the peer. Called on any publisher's event loop.
      *
      * @return for QoS 1/2, completes when the peer acknowledged the frame carrying it; for QoS 0, a completed stage
-     *     (the message was queued or, beyond the window, dropped and counted)
+     *     (the message was queued or, beyond the window, dropped and counted); fails for QoS 1/2 once the peer left
      */
     CompletionStage<Void> offer(ClusterMessage message, int qos) {
         CompletableFuture<Void> accepted = qos == 0 ? null : new CompletableFuture<>();
         boolean schedule = false;
         synchronized (this) {
-            if (closed) {
-                return DONE; // the peer left: nothing of it to deliver to
+            if (closed) { // the peer left: refused like the messages its departure found waiting (see close)
+                return qos == 0 ? DONE : CompletableFuture.failedFuture(left());
             }
             switch (window.offer(message, accepted)) {
                 case DROPPED -> metrics.dropped();
@@ -251,13 +251,16 @@ final class PeerLink {
             current = stream;
             stream = null;
         }
-        IllegalStateException left = new IllegalStateException("cluster peer " + peer.nodeId()
-                + " left before accepting the message");
+        IllegalStateException left = left();
         released.forEach(stage -> stage.completeExceptionally(left));
         metrics.remove();
         if (current != null) {
             context.runOnContext(v -> current.end()); // half-close: the peer ends its side
         }
+    }
+
+    private IllegalStateException left() {
+        return new IllegalStateException("cluster peer " + peer.nodeId() + " left before accepting the message");
     }
 
     synchronized int queued() {

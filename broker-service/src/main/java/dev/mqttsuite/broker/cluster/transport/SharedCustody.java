@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,7 +77,14 @@ final class SharedCustody {
         held.remove(token);
     }
 
-    /** Removes and returns what {@code member} held and had accepted; the rest it held is forgotten. */
+    /** Drops a copy; false when it was no longer kept (settled, or taken by its holder's departure). */
+    boolean release(long token) {
+        return held.remove(token) != null;
+    }
+
+    /**
+     * Removes and returns what {@code member} held and had accepted, oldest first; the rest it held is forgotten.
+     */
     List<Held> takeHeldBy(String member) {
         List<Held> taken = new ArrayList<>();
         held.values().removeIf(h -> {
@@ -88,6 +96,7 @@ final class SharedCustody {
             }
             return true;
         });
+        taken.sort(Comparator.comparingLong(Held::token)); // in the order they were given out
         return taken;
     }
 
