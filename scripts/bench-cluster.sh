@@ -33,6 +33,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 . scripts/java-env.sh
+. scripts/bench-tls.sh
 select_jdk
 command -v mosquitto >/dev/null || { echo "mosquitto is needed: apt-get install mosquitto" >&2; exit 1; }
 # shellcheck disable=SC2086 # BENCH_MAVEN_ARGS is a list of arguments
@@ -108,19 +109,7 @@ stop_all
 # ---- three brokers in a cluster ------------------------------------------------------------------------------
 # the internal certificates the cluster's gRPC streams need (mutual TLS, CN=broker as broker.cluster.allowed-peers)
 tls="$work/tls"
-mkdir -p "$tls"
-(
-  cd "$tls"
-  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key 2>/dev/null
-  openssl req -x509 -new -key ca.key -subj "/CN=bench internal CA" -days 2 -out ca.crt \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out broker.key 2>/dev/null
-  openssl req -new -key broker.key -subj "/CN=broker" -out broker.csr 2>/dev/null
-  printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
-    "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth,clientAuth" >broker.ext
-  openssl x509 -req -in broker.csr -CA ca.crt -CAkey ca.key -set_serial "0x$(openssl rand -hex 16)" -days 2 \
-    -extfile broker.ext -out broker.crt 2>/dev/null
-)
+bench_internal_tls "$tls"
 declare -a mqtt http hz
 for i in 1 2 3; do hz[$i]=$(free_port); mqtt[$i]=$(free_port); http[$i]=$(free_port); done
 members=127.0.0.1:${hz[1]},127.0.0.1:${hz[2]},127.0.0.1:${hz[3]}

@@ -16,10 +16,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 . scripts/java-env.sh
+. scripts/bench-tls.sh
 select_jdk
 [ $build = 1 ] && ./mvnw -q -B package -DskipTests -pl broker-service,mqtt-load -am >/dev/null
 work=$(mktemp -d /tmp/bench-replication.XXXXXX)
 results="$work/results.jsonl"
+bench_internal_tls "$work/tls" # the cluster streams under mutual TLS, as shipped
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 load() { "$JAVA_HOME/bin/java" -Xmx1g -jar mqtt-load/target/mqtt-load.jar --quiet --json "$results" "$@" 2>/dev/null; }
 declare -a mqtt http pids
@@ -37,13 +39,14 @@ run() { # $1 true|false: replication
       BROKER_CLUSTER_NODE_ID=bench-$((i + 1)) BROKER_CLUSTER_NAME=bench-$$-$1 \
       BROKER_CLUSTER_PORT=$([ $i = 0 ] && echo "$hz1" || echo "$hz2") BROKER_CLUSTER_GRPC_PORT=$(free_port) \
       BROKER_CLUSTER_MEMBERS=127.0.0.1:$hz1,127.0.0.1:$hz2 BROKER_CLUSTER_JOIN_TIMEOUT=2s \
-      BROKER_CLUSTER_REPLICATION_ENABLED=$1 \
+      BROKER_CLUSTER_REPLICATION_ENABLED=$1 env $(bench_tls_env "$work/tls") \
       "$JAVA_HOME/bin/java" -Xmx1g -jar broker-service/target/quarkus-app/quarkus-run.jar \
       >"$work/broker-$1-$((i + 1)).log" 2>&1 &
     pids[$i]=$!
   done
   for i in 0 1; do
     until curl -fs "http://127.0.0.1:${http[$i]}/q/metrics" 2>/dev/null | grep -q '^mqtt_cluster_peers_connected 1'; do
+      kill -0 "${pids[$i]}" 2>/dev/null || { echo "broker $((i + 1)) stopped: $work/broker-$1-$((i + 1)).log" >&2; exit 1; }
       sleep 0.5
     done
   done
