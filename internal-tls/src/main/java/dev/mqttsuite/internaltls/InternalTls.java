@@ -114,7 +114,7 @@ public final class InternalTls {
     /**
      * The JDK's TLS engine with pooled heap buffers. Without it Vert.x gives a TLS channel an unpooled heap allocator,
      * and every flush allocates a fresh output buffer the size of a TLS record (about 17 KiB): on a cluster stream at
-     * 10,000 msg/s that was most of the broker's garbage and its young-GC pauses showed in the forwarding p99.
+     * 10,000 msg/s that was the largest share of the sending broker's garbage (docs/benchmarks.md, broker cluster).
      */
     public static JdkSSLEngineOptions pooledJdkEngine() {
         return new JdkSSLEngineOptions().setPooledHeapBuffers(true);
