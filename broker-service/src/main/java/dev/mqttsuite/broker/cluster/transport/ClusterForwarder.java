@@ -91,7 +91,6 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
             return LOCAL;
         }
         Map<String, Assigned> assigned = null; // peer -> the groups it serves for this message
-        Map<String, List<Long>> held = null; // peer -> custody tokens kept for it
         List<String> elsewhere = null;
         for (SharedGroup<String, Boolean> group : groups) {
             String key = SharedGroupSelector.key(group.shareName(), group.filter());
@@ -106,12 +105,6 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
             long token = message.qos() == 0 ? 0
                     : custody.hold(message, group.shareName(), group.filter(), chosen, false);
             assigned.computeIfAbsent(chosen, peer -> new Assigned()).add(key, token);
-            if (token != 0) {
-                if (held == null) {
-                    held = new HashMap<>();
-                }
-                held.computeIfAbsent(chosen, peer -> new ArrayList<>(1)).add(token);
-            }
             elsewhere.add(key);
         }
         if (plain.isEmpty() && assigned == null) {
@@ -120,16 +113,19 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
         ClusterMessage encoded = MessageCodec.encode(message, System.currentTimeMillis());
         CompletionStage<Void> all = DONE;
         for (String member : plain) {
-            Assigned shared = assigned == null ? null : assigned.remove(member);
+            Assigned shared = assigned == null ? null : assigned.get(member);
+            if (shared != null) {
+                shared.withPlain = true;
+            }
             all = offer(all, member, shared == null ? encoded : shared.onto(encoded, false), message.qos());
         }
         if (assigned != null) {
             for (Map.Entry<String, Assigned> e : assigned.entrySet()) {
-                all = offer(all, e.getKey(), e.getValue().onto(encoded, true), message.qos());
+                if (!e.getValue().withPlain) {
+                    all = offer(all, e.getKey(), e.getValue().onto(encoded, true), message.qos());
+                }
             }
-        }
-        if (held != null) {
-            held.forEach(this::releaseIfLeft);
+            assigned.forEach((peer, shared) -> releaseIfLeft(peer, shared.tokens));
         }
         return new Dispatch(all, elsewhere == null ? SharedGroupSelector.ALL : SharedGroupSelector.except(elsewhere));
     }
@@ -148,6 +144,8 @@ public final class ClusterForwarder implements MessageForwarder, AutoCloseable {
     private static final class Assigned {
         final List<String> groups = new ArrayList<>(1);
         final List<Long> tokens = new ArrayList<>(1);
+        /** Sent in the peer's plain copy of the message rather than a shared-only one. */
+        boolean withPlain;
 
         void add(String group, long token) {
             groups.add(group);
